@@ -1,0 +1,3 @@
+export { CampaignRunner } from './campaign-runner';
+export { KillSwitch } from './kill-switch';
+export { TenantGovernor } from './tenant-governor';

@@ -1,0 +1,47 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Test-only secrets: the real ones live in .dev.vars (generated on first start, never committed).
+const TEST_SECRETS = {
+  APP_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789abcdef',
+  TOKEN_SIGNING_KEYS: 'k1:test-token-key-0123456789abcdef0123456789',
+  ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Unit and integration tests of Worker code, inside workerd with real local D1, DOs and queues.
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts', 'worker/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+          setupFiles: ['./test/worker/apply-migrations.ts'],
+        },
+      },
+      {
+        // End-to-end tests in Node against the running local stack (wrangler dev, Pages, maildev, Chromium).
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['./test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

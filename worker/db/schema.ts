@@ -1,0 +1,194 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Timestamps are stored as integer milliseconds and surface as Date objects. */
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const createdAt = () => ts('created_at').notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+
+export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const plans = sqliteTable('plans', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  maxContacts: integer('max_contacts').notNull(),
+  monthlyEmails: integer('monthly_emails').notNull(),
+  dailyEmails: integer('daily_emails').notNull(),
+  maxUsers: integer('max_users').notNull(),
+  maxDomains: integer('max_domains').notNull(),
+  apiRatePerMinute: integer('api_rate_per_minute').notNull(),
+  sendRatePerHour: integer('send_rate_per_hour').notNull(),
+  customDomains: integer('custom_domains', { mode: 'boolean' }).notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+  createdAt: createdAt(),
+});
+
+export const tenants = sqliteTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull().unique(),
+  planId: text('plan_id').notNull().references(() => plans.id),
+  status: text('status', { enum: ['active', 'suspended', 'closed'] }).notNull().default('active'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at'),
+});
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  /** Lower-cased and trimmed before storage; unique across the platform. */
+  email: text('email').notNull().unique(),
+  name: text('name'),
+  passwordHash: text('password_hash').notNull(),
+  emailVerifiedAt: ts('email_verified_at'),
+  passwordChangedAt: ts('password_changed_at'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at'),
+});
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('memberships_tenant_user').on(t.tenantId, t.userId), index('memberships_user').on(t.userId)],
+);
+
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('invitations_tenant').on(t.tenantId, t.id)],
+);
+
+/** A login: one per device. The refresh tokens of a session form a rotation chain. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at'),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    /** Set when rotated; presenting a used token again is reuse and revokes the whole session. */
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('refresh_tokens_session').on(t.sessionId)],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the secret, shown in lists so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    lastUsedAt: ts('last_used_at'),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_keys_tenant').on(t.tenantId, t.id)],
+);
+
+/** Single-use links sent by email (verify address, reset password). Only the hash is stored. */
+export const emailTokens = sqliteTable(
+  'email_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['verify_email', 'password_reset'] }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('email_tokens_user').on(t.userId, t.purpose)],
+);
+
+/** Failed-login counters by key (`email:…`, `ip:…`) for throttling and temporary lockout. */
+export const authThrottle = sqliteTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: ts('window_started_at').notNull(),
+  lockedUntil: ts('locked_until'),
+});
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    /** Null for platform-level events (a failed login for an unknown address). */
+    tenantId: text('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    actorType: text('actor_type', { enum: ['user', 'api_key', 'system', 'anonymous'] }).notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    ip: text('ip'),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_tenant').on(t.tenantId, t.id), index('audit_log_tenant_action').on(t.tenantId, t.action, t.id)],
+);
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] }).notNull().default('queued'),
+    total: integer('total'),
+    processed: integer('processed').notNull().default(0),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>(),
+    result: text('result', { mode: 'json' }).$type<Record<string, unknown>>(),
+    error: text('error'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('jobs_tenant').on(t.tenantId, t.id)],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type Job = typeof jobs.$inferSelect;
+export type Plan = typeof plans.$inferSelect;

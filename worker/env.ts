@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { CampaignRunner } from '../durable-objects/campaign-runner';
+import type { KillSwitch } from '../durable-objects/kill-switch';
+import type { TenantGovernor } from '../durable-objects/tenant-governor';
+
+/**
+ * Every binding, typed once. `wrangler types` would type vars as their literal dev values
+ * ("development"), so the bindings are written here and the string config is validated by zod.
+ */
+export interface Env {
+  DB: D1Database;
+  FILES: R2Bucket;
+  GOVERNOR: DurableObjectNamespace<TenantGovernor>;
+  KILL_SWITCH: DurableObjectNamespace<KillSwitch>;
+  CAMPAIGN_RUNNER: DurableObjectNamespace<CampaignRunner>;
+  SEND_QUEUE: Queue;
+  EVENTS_QUEUE: Queue;
+  WEBHOOKS_QUEUE: Queue;
+  JOBS_QUEUE: Queue<JobMessage>;
+
+  APP_ENV: string;
+  PUBLIC_API_URL: string;
+  DASHBOARD_ORIGIN: string;
+  SUPER_ADMIN_EMAILS: string;
+  SMTP_HOST: string;
+  SMTP_PORT: string;
+  MAIL_FROM: string;
+  LOG_LEVEL?: string;
+
+  /** Secrets (.dev.vars locally, `wrangler secret put` in production). */
+  JWT_SECRET: string;
+  /** `kid:secret` pairs, comma-separated; the first signs, all verify (rotation). */
+  TOKEN_SIGNING_KEYS: string;
+  /** 64 hex chars: AES-256-GCM key for credentials at rest. */
+  ENCRYPTION_KEY: string;
+  SMTP_USER?: string;
+  SMTP_PASS?: string;
+}
+
+/** Messages on the jobs queue: background work that must survive a crash and be retried. */
+export type JobMessage =
+  | { type: 'system_email'; to: string; subject: string; text: string; html: string }
+  | { type: 'job'; jobId: string; tenantId: string };
+
+const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)');
+
+export const ConfigSchema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']),
+  PUBLIC_API_URL: z.url(),
+  DASHBOARD_ORIGIN: z.url(),
+  SUPER_ADMIN_EMAILS: z.string(),
+  SMTP_HOST: z.string().min(1),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535),
+  MAIL_FROM: z.string().min(3),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  TOKEN_SIGNING_KEYS: z.string().regex(/^[\w-]+:[^,]{32,}(,[\w-]+:[^,]{32,})*$/, 'must be kid:secret[,kid:secret…] with secrets of 32+ chars'),
+  ENCRYPTION_KEY: hex64,
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/** Validated config; throws naming the field that is wrong, so a misconfigured deploy fails at once. */
+export function config(env: Env): Config {
+  let c = cache.get(env);
+  if (!c) {
+    const parsed = ConfigSchema.safeParse(env);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`Invalid Edgepost configuration — ${fields}`);
+    }
+    c = parsed.data;
+    cache.set(env, c);
+  }
+  return c;
+}
+
+export const isSuperAdminEmail = (env: Env, email: string) =>
+  env.SUPER_ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean).includes(email.toLowerCase());

@@ -1,0 +1,28 @@
+import { createApp } from './app';
+import type { Env, JobMessage } from './env';
+import { handleJobs } from './queues/jobs';
+import { log } from './lib/log';
+
+export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env, ctx) {
+    switch (batch.queue.replace(/-dlq$/, '')) {
+      case 'edgepost-jobs':
+        return handleJobs(batch as MessageBatch<JobMessage>, env, ctx);
+      default:
+        // send/events/webhooks consumers arrive with the delivery and tracking issues; until then
+        // their messages are retried rather than acknowledged, so nothing is silently lost.
+        log('warn', 'queue_without_consumer', { queue: batch.queue, count: batch.messages.length });
+        batch.retryAll({ delaySeconds: 60 });
+    }
+  },
+
+  async scheduled(controller, env, ctx) {
+    log('info', 'cron', { cron: controller.cron });
+  },
+} satisfies ExportedHandler<Env, JobMessage>;
