@@ -17,10 +17,16 @@ export default defineConfig({
       {
         // Unit and integration tests of Worker code, inside workerd with real local D1, DOs and queues.
         plugins: [
-          cloudflareTest(async () => ({
+          cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')) },
+              bindings: {
+                ...TEST_SECRETS,
+                // The worker's platform mail goes to the maildev started by test/worker/global-setup.ts.
+                SMTP_PORT: String(inject('smtpPort')),
+                MAILDEV_URL: inject('maildevUrl'),
+                TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
+              },
             },
           })),
         ],
@@ -28,6 +34,7 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts', 'worker/**/*.test.ts', 'durable-objects/**/*.test.ts'],
           setupFiles: ['./test/worker/apply-migrations.ts'],
+          globalSetup: ['./test/worker/global-setup.ts'],
         },
       },
       {

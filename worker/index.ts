@@ -2,6 +2,8 @@ import { createApp } from './app';
 import type { Env, JobMessage } from './env';
 import { handleJobs } from './queues/jobs';
 import { log } from './lib/log';
+import { getDb } from './db/client';
+import { runAuthHygiene } from './domain/hygiene';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
 
@@ -24,5 +26,7 @@ export default {
 
   async scheduled(controller, env, ctx) {
     log('info', 'cron', { cron: controller.cron });
+    // Hourly is plenty for expired sessions and tokens; the every-minute trigger serves schedules later.
+    if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runAuthHygiene(getDb(env)));
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -1,4 +1,5 @@
 import type { Env } from '../env';
+import { killSwitch } from './kill-switch';
 
 interface CheckResult {
   ok: boolean;
@@ -26,7 +27,7 @@ export async function checkReadiness(env: Env): Promise<Record<string, CheckResu
       if (!row || row.n < 1) throw new Error('migrations not applied (no plans)');
     }),
     timed(async () => {
-      const status = await env.KILL_SWITCH.get(env.KILL_SWITCH.idFromName('global')).status();
+      const status = await killSwitch(env).status();
       if (typeof status.global.engaged !== 'boolean') throw new Error('unexpected kill switch answer');
     }),
   ]);

@@ -1,9 +1,23 @@
 import type { App } from '../types';
+import { registerAdmin } from './admin';
+import { registerApiKeys } from './api-keys';
+import { registerAuditLog } from './audit-log';
+import { registerAuth } from './auth';
 import { registerDocs } from './docs';
 import { registerHealth } from './health';
+import { registerJobs } from './jobs';
+import { registerMe } from './me';
+import { registerMembers } from './members';
 
-/** Every resource's routes, mounted in one place. */
+/** Every resource's routes, mounted in one place; each module lists its routes with their access rule. */
 export function registerRoutes(app: App) {
   registerHealth(app);
   registerDocs(app);
+  registerAuth(app);
+  registerMe(app);
+  registerMembers(app);
+  registerApiKeys(app);
+  registerAuditLog(app);
+  registerJobs(app);
+  registerAdmin(app);
 }

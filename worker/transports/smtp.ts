@@ -1,4 +1,4 @@
-import { WorkerMailer } from 'worker-mailer';
+import { LogLevel, WorkerMailer } from 'worker-mailer';
 
 export interface SmtpConfig {
   host: string;
@@ -33,6 +33,7 @@ export async function sendSimpleSmtp(cfg: SmtpConfig, msg: SimpleMessage): Promi
       secure: cfg.secure ?? false,
       startTls: cfg.startTls ?? false,
       ...(cfg.username ? { credentials: { username: cfg.username, password: cfg.password ?? '' } } : {}),
+      logLevel: LogLevel.WARN,
       socketTimeoutMs: 10_000,
       responseTimeoutMs: 10_000,
     },

@@ -1,0 +1,231 @@
+import { env } from 'cloudflare:test';
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../../worker/db/client';
+import { issueEmailToken } from '../../worker/domain/email-tokens';
+import { utf8 } from '../../worker/lib/encoding';
+import { PASSWORD, call, expectProblem, login, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
+
+describe('signup', () => {
+  it('creates a tenant and its owner and signs them in', async () => {
+    const email = uniqueEmail();
+    const res = await call('/v1/auth/signup', { body: { tenant_name: 'Blue Fox Ltd', email: ` ${email.toUpperCase()} `, password: PASSWORD } });
+    expect(res.status).toBe(201);
+    expect(res.json.user).toMatchObject({ email, email_verified: false });
+    expect(res.json.tenant).toMatchObject({ name: 'Blue Fox Ltd', slug: expect.stringMatching(/^blue-fox-ltd/), plan: 'free' });
+    const me = await call('/v1/me', { token: res.json.token });
+    expect(me.status).toBe(200);
+    expect(me.json.role).toBe('owner');
+    expect(me.json.permissions).toContain('members:write');
+  });
+
+  it('refuses a weak password and says why', async () => {
+    for (const password of ['short', 'password123', 'qwertyuiop12']) {
+      const res = await call('/v1/auth/signup', { body: { tenant_name: 'Weak Co', email: uniqueEmail(), password } });
+      expectProblem(res, 422, 'weak-password');
+      expect(res.json.detail.length).toBeGreaterThan(10);
+      expect(res.json.errors[0].field).toBe('password');
+    }
+  });
+
+  it('refuses a password built from the email address', async () => {
+    const res = await call('/v1/auth/signup', { body: { tenant_name: 'Name Co', email: 'margaretthatcher@example.com', password: 'margaretthatcher1' } });
+    expectProblem(res, 422, 'weak-password');
+  });
+
+  it('refuses an email that already has an account', async () => {
+    const s = await signupTenant();
+    const res = await call('/v1/auth/signup', { body: { tenant_name: 'Other', email: s.email, password: PASSWORD } });
+    expectProblem(res, 409, 'conflict');
+  });
+
+  it('lists the failing fields for invalid input', async () => {
+    const res = await call('/v1/auth/signup', { body: { tenant_name: 'x', email: 'not-an-email', password: PASSWORD } });
+    expectProblem(res, 400, 'validation-error');
+    const fields = res.json.errors.map((e: { field: string }) => e.field).sort();
+    expect(fields).toEqual(['email', 'tenant_name']);
+  });
+});
+
+describe('login and lockout', () => {
+  it('signs in with the right password, case-insensitive email', async () => {
+    const s = await signupTenant();
+    const res = await call('/v1/auth/login', { body: { email: s.email.toUpperCase(), password: PASSWORD } });
+    expect(res.status).toBe(200);
+    expect(res.json.tenant.id).toBe(s.tenantId);
+  });
+
+  it('gives the same answer for a wrong password and an unknown account', async () => {
+    const s = await signupTenant();
+    const wrong = await call('/v1/auth/login', { body: { email: s.email, password: 'Not-The-Password-11' } });
+    const unknown = await call('/v1/auth/login', { body: { email: uniqueEmail('ghost'), password: PASSWORD } });
+    expectProblem(wrong, 401, 'invalid-credentials');
+    expectProblem(unknown, 401, 'invalid-credentials');
+    expect(wrong.json.detail).toBe(unknown.json.detail);
+  });
+
+  it('locks the account after 5 failures, even for the right password, with Retry-After', async () => {
+    const s = await signupTenant();
+    for (let i = 0; i < 5; i++) expect((await call('/v1/auth/login', { body: { email: s.email, password: `Wrong-Guess-${i}-xyz` } })).status).toBe(401);
+    const locked = await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD } });
+    expectProblem(locked, 429, 'account-locked');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
+  });
+
+  it('records logins and failed logins in the audit log', async () => {
+    const s = await signupTenant();
+    await call('/v1/auth/login', { body: { email: s.email, password: 'Wrong-Guess-xyz-1' } });
+    await login(s.email);
+    const log = await call('/v1/audit-log?action=auth.*', { token: s.token });
+    const actions = log.json.data.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['auth.signup', 'auth.login_failed', 'auth.login']));
+    const failed = log.json.data.find((e: { action: string }) => e.action === 'auth.login_failed');
+    expect(JSON.stringify(failed)).not.toContain(s.email);
+    expect(JSON.stringify(failed)).not.toContain('Wrong-Guess');
+  });
+});
+
+describe('access tokens', () => {
+  it('rejects a tampered token', async () => {
+    const s = await signupTenant();
+    const [h, p, sig] = s.token.split('.');
+    const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/')));
+    payload.tid = 'ten_someoneelse';
+    const forged = `${h}.${btoa(JSON.stringify(payload)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.${sig}`;
+    expectProblem(await call('/v1/me', { token: forged }), 401, 'invalid-token');
+  });
+
+  it('rejects an unsigned (alg none) token', async () => {
+    const s = await signupTenant();
+    const [, p] = s.token.split('.');
+    const none = `${btoa(JSON.stringify({ alg: 'none', typ: 'JWT' })).replace(/=+$/, '')}.${p}.`;
+    expectProblem(await call('/v1/me', { token: none }), 401, 'invalid-token');
+  });
+
+  it('rejects a token signed with another key', async () => {
+    const s = await signupTenant();
+    const [, p] = s.token.split('.');
+    const claims = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/')));
+    const other = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(utf8('another-secret-another-secret-another-secret'));
+    expectProblem(await call('/v1/me', { token: other }), 401, 'invalid-token');
+  });
+
+  it('rejects an expired token and says so', async () => {
+    const s = await signupTenant();
+    const [, p] = s.token.split('.');
+    const claims = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/')));
+    const expired = await new SignJWT({ ...claims, iat: claims.iat - 3600, exp: claims.iat - 1800 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(utf8(env.JWT_SECRET));
+    const res = await call('/v1/me', { token: expired });
+    expectProblem(res, 401, 'invalid-token');
+    expect(res.json.detail).toMatch(/expired/);
+  });
+
+  it('asks for credentials when there are none', async () => {
+    const res = await call('/v1/me');
+    expectProblem(res, 401, 'unauthorized');
+    expect(res.headers.get('www-authenticate')).toContain('Bearer');
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate: each refresh returns a new pair and the old refresh token stops working', async () => {
+    const s = await signupTenant();
+    const first = await call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } });
+    expect(first.status).toBe(200);
+    expect(first.json.refresh_token).not.toBe(s.refreshToken);
+    expect((await call('/v1/me', { token: first.json.token })).status).toBe(200);
+    const second = await call('/v1/auth/refresh', { body: { refresh_token: first.json.refresh_token } });
+    expect(second.status).toBe(200);
+  });
+
+  it('detect reuse: presenting a used refresh token ends the whole session', async () => {
+    const s = await signupTenant();
+    const rotated = await call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } });
+    const replay = await call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } });
+    expectProblem(replay, 401, 'invalid-token');
+    expect(replay.json.reason).toBe('refresh_token_reuse');
+    // The legitimate holder's newer tokens die with the session.
+    expectProblem(await call('/v1/me', { token: rotated.json.token }), 401, 'invalid-token');
+    expectProblem(await call('/v1/auth/refresh', { body: { refresh_token: rotated.json.refresh_token } }), 401, 'invalid-token');
+  });
+
+  it('reject garbage', async () => {
+    expectProblem(await call('/v1/auth/refresh', { body: { refresh_token: 'eprt_nope' } }), 401, 'invalid-token');
+  });
+});
+
+describe('logout', () => {
+  it('ends the session at once: the access token and refresh token stop working', async () => {
+    const s = await signupTenant();
+    expect((await call('/v1/auth/logout', { method: 'POST', token: s.token })).status).toBe(204);
+    expectProblem(await call('/v1/me', { token: s.token }), 401, 'invalid-token');
+    expectProblem(await call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } }), 401, 'invalid-token');
+  });
+});
+
+describe('email verification and password reset', () => {
+  it('verify-email tokens work once', async () => {
+    const s = await signupTenant();
+    const token = await issueEmailToken(getDb(env), s.userId, 'verify_email');
+    expect((await call('/v1/auth/verify-email', { body: { token } })).status).toBe(204);
+    expect((await call('/v1/me', { token: s.token })).json.user.email_verified).toBe(true);
+    expectProblem(await call('/v1/auth/verify-email', { body: { token } }), 401, 'invalid-token');
+  });
+
+  it('a reset token is not a verify token', async () => {
+    const s = await signupTenant();
+    const token = await issueEmailToken(getDb(env), s.userId, 'password_reset');
+    expectProblem(await call('/v1/auth/verify-email', { body: { token } }), 401, 'invalid-token');
+  });
+
+  it('password-reset answers 202 whether or not the account exists', async () => {
+    const s = await signupTenant();
+    expect((await call('/v1/auth/password-reset', { body: { email: s.email } })).status).toBe(202);
+    expect((await call('/v1/auth/password-reset', { body: { email: uniqueEmail('nobody') } })).status).toBe(202);
+  });
+
+  it('confirming a reset sets the password, ends every session, and the link works once', async () => {
+    const s = await signupTenant();
+    const token = await issueEmailToken(getDb(env), s.userId, 'password_reset');
+    const newPassword = 'Granite-Meadow-Lantern-58';
+    expect((await call('/v1/auth/password-reset/confirm', { body: { token, password: newPassword } })).status).toBe(204);
+    expectProblem(await call('/v1/me', { token: s.token }), 401, 'invalid-token');
+    expectProblem(await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD } }), 401, 'invalid-credentials');
+    expect((await login(s.email, newPassword)).tenantId).toBe(s.tenantId);
+    expectProblem(await call('/v1/auth/password-reset/confirm', { body: { token, password: 'Another-Strong-Pass-77' } }), 401, 'invalid-token');
+  });
+
+  it('an expired reset link is refused', async () => {
+    const s = await signupTenant();
+    const token = await issueEmailToken(getDb(env), s.userId, 'password_reset', Date.now() - 2 * 3600_000);
+    expectProblem(await call('/v1/auth/password-reset/confirm', { body: { token, password: 'Granite-Meadow-Lantern-58' } }), 401, 'invalid-token');
+  });
+
+  it('a reset still refuses a weak new password', async () => {
+    const s = await signupTenant();
+    const token = await issueEmailToken(getDb(env), s.userId, 'password_reset');
+    expectProblem(await call('/v1/auth/password-reset/confirm', { body: { token, password: 'password' } }), 422, 'weak-password');
+  });
+});
+
+describe('emails through the real sink', () => {
+  it('signup sends a confirmation link that verifies the address', async () => {
+    const s = await signupTenant();
+    const mail = await waitForEmail(s.email, /Confirm your email/);
+    const link = mail.links.find((l) => l.includes('/verify-email?token='))!;
+    expect(link.startsWith(env.DASHBOARD_ORIGIN)).toBe(true);
+    expect((await call('/v1/auth/verify-email', { body: { token: tokenFromLink(link) } })).status).toBe(204);
+    expect((await call('/v1/me', { token: s.token })).json.user.email_verified).toBe(true);
+  });
+
+  it('password reset emails a single-use link', async () => {
+    const s = await signupTenant();
+    await call('/v1/auth/password-reset', { body: { email: s.email } });
+    const mail = await waitForEmail(s.email, /Reset your Edgepost password/);
+    const token = tokenFromLink(mail.links.find((l) => l.includes('/reset-password?token='))!);
+    expect((await call('/v1/auth/password-reset/confirm', { body: { token, password: 'Copper-Willow-Falcon-27' } })).status).toBe(204);
+    expect((await login(s.email, 'Copper-Willow-Falcon-27')).userId).toBe(s.userId);
+  });
+});
