@@ -1,4 +1,4 @@
-import { count, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, lt } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { memberships, tenants } from '../db/schema';
 import type { Env } from '../env';
@@ -12,9 +12,11 @@ import { tenantView } from './tenants';
 export async function listTenants(db: DB, page: { limit: number; cursor?: string }, status?: 'active' | 'suspended' | 'closed') {
   const after = decodeCursor(page.cursor);
   const rows = await db
-    .select({ tenant: tenants, members: sql<number>`(select ${count()} from ${memberships} where ${memberships.tenantId} = ${tenants.id})` })
+    .select({ tenant: tenants, members: count(memberships.id) })
     .from(tenants)
-    .where(sql`${after ? lt(tenants.id, after) : sql`1`} and ${status ? eq(tenants.status, status) : sql`1`}`)
+    .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
+    .where(and(after ? lt(tenants.id, after) : undefined, status ? eq(tenants.status, status) : undefined))
+    .groupBy(tenants.id)
     .orderBy(desc(tenants.id))
     .limit(page.limit + 1)
     .all();
