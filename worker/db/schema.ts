@@ -29,9 +29,35 @@ export const tenants = sqliteTable('tenants', {
   slug: text('slug').notNull().unique(),
   planId: text('plan_id').notNull().references(() => plans.id),
   status: text('status', { enum: ['active', 'suspended', 'closed'] }).notNull().default('active'),
+  /** ISO 3166-1 alpha-2. */
+  country: text('country'),
+  /** Printed in every campaign footer (CAN-SPAM, GDPR); a campaign cannot be sent without it. */
+  postalAddress: text('postal_address', { mode: 'json' }).$type<PostalAddress>(),
+  defaultFromName: text('default_from_name'),
+  defaultReplyTo: text('default_reply_to'),
+  timezone: text('timezone').notNull().default('UTC'),
+  language: text('language').notNull().default('en'),
+  brand: text('brand', { mode: 'json' }).$type<Brand>(),
+  /** Owners can require two-factor authentication of every member. */
+  require2fa: integer('require_2fa', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
   updatedAt: ts('updated_at'),
 });
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string | null;
+  city: string;
+  region?: string | null;
+  postal_code: string;
+  country: string;
+}
+
+export interface Brand {
+  logo_url?: string | null;
+  primary_color?: string | null;
+  footer_text?: string | null;
+}
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -41,6 +67,11 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash').notNull(),
   emailVerifiedAt: ts('email_verified_at'),
   passwordChangedAt: ts('password_changed_at'),
+  /** TOTP shared secret, AES-GCM encrypted under ENCRYPTION_KEY; set at enrolment, active once confirmed. */
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: ts('totp_enabled_at'),
+  /** The last 30-second step accepted, so a code cannot be replayed within its window. */
+  totpLastStep: integer('totp_last_step'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at'),
 });
@@ -130,13 +161,28 @@ export const emailTokens = sqliteTable(
   {
     id: text('id').primaryKey(),
     userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    purpose: text('purpose', { enum: ['verify_email', 'password_reset'] }).notNull(),
+    purpose: text('purpose', { enum: ['verify_email', 'password_reset', 'email_change'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    /** For email_change: the address to switch to once confirmed. */
+    newEmail: text('new_email'),
     expiresAt: ts('expires_at').notNull(),
     usedAt: ts('used_at'),
     createdAt: createdAt(),
   },
   (t) => [index('email_tokens_user').on(t.userId, t.purpose)],
+);
+
+/** Single-use recovery codes for two-factor authentication, stored as SHA-256 hashes. */
+export const totpBackupCodes = sqliteTable(
+  'totp_backup_codes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('totp_backup_codes_user').on(t.userId)],
 );
 
 /** Failed-login counters by key (`email:…`, `ip:…`) for throttling and temporary lockout. */

@@ -52,32 +52,16 @@ export async function signup(
     });
   }
   const now = new Date();
-  const user: User = {
-    id: newId(ID_PREFIX.user),
-    email,
-    name: input.name?.trim() || null,
-    passwordHash: await hashPassword(input.password),
-    emailVerifiedAt: null,
-    passwordChangedAt: now,
-    createdAt: now,
-    updatedAt: null,
-  };
-  const tenant: Tenant = {
-    id: newId(ID_PREFIX.tenant),
-    name: input.tenant_name.trim(),
-    slug: await uniqueSlug(db, input.tenant_name),
-    planId: 'free',
-    status: 'active',
-    createdAt: now,
-    updatedAt: null,
-  };
+  const userId = newId(ID_PREFIX.user);
+  const tenantId = newId(ID_PREFIX.tenant);
   // One transaction: a tenant never exists without its owner.
-  await db.batch([
-    db.insert(users).values(user),
-    db.insert(tenants).values(tenant),
-    db.insert(memberships).values({ id: newId(ID_PREFIX.membership), tenantId: tenant.id, userId: user.id, role: 'owner' }),
-    auditStatement(db, { tenantId: tenant.id, actor: { type: 'user', id: user.id }, action: 'auth.signup', target: { type: 'tenant', id: tenant.id }, ip: client.ip }),
+  const [[user], [tenant]] = await db.batch([
+    db.insert(users).values({ id: userId, email, name: input.name?.trim() || null, passwordHash: await hashPassword(input.password), passwordChangedAt: now }).returning(),
+    db.insert(tenants).values({ id: tenantId, name: input.tenant_name.trim(), slug: await uniqueSlug(db, input.tenant_name), planId: 'free' }).returning(),
+    db.insert(memberships).values({ id: newId(ID_PREFIX.membership), tenantId, userId, role: 'owner' }),
+    auditStatement(db, { tenantId, actor: { type: 'user', id: userId }, action: 'auth.signup', target: { type: 'tenant', id: tenantId }, ip: client.ip }),
   ]);
+  if (!user || !tenant) throw new Error('signup insert returned no rows');
   await sendVerificationEmail(env, db, user);
   return (await signedIn(env, db, user, tenant, client)).result;
 }

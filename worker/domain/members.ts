@@ -185,8 +185,12 @@ export async function acceptInvitation(env: Env, db: DB, input: { token: string;
     if (!(await verifyPassword(input.password, user.passwordHash))) throw new Problem('invalid-credentials', 'The password is not correct for this account.');
   } else {
     assertStrongPassword(input.password, [inv.email, input.name ?? '']);
-    user = { id: newId(ID_PREFIX.user), email: inv.email, name: input.name?.trim() || null, passwordHash: await hashPassword(input.password), emailVerifiedAt: now, passwordChangedAt: now, createdAt: now, updatedAt: null };
-    await db.insert(users).values(user).run();
+    user = await db
+      .insert(users)
+      .values({ id: newId(ID_PREFIX.user), email: inv.email, name: input.name?.trim() || null, passwordHash: await hashPassword(input.password), emailVerifiedAt: now, passwordChangedAt: now })
+      .returning()
+      .get();
+    if (!user) throw new Error('user insert returned no row');
   }
   const claimed = await db
     .update(invitations)

@@ -8,6 +8,7 @@ import { registerHealth } from './health';
 import { registerJobs } from './jobs';
 import { registerMe } from './me';
 import { registerMembers } from './members';
+import { registerTenant } from './tenant';
 
 /** Every resource's routes, mounted in one place; each module lists its routes with their access rule. */
 export function registerRoutes(app: App) {
@@ -15,6 +16,7 @@ export function registerRoutes(app: App) {
   registerDocs(app);
   registerAuth(app);
   registerMe(app);
+  registerTenant(app);
   registerMembers(app);
   registerApiKeys(app);
   registerAuditLog(app);

@@ -1,0 +1,100 @@
+import { z } from '@hono/zod-openapi';
+import { getDb } from '../db/client';
+import { actorOf } from '../domain/audit';
+import { getTenant, tenantSettingsView, updateTenantSettings } from '../domain/tenant-settings';
+import type { App } from '../types';
+import { clientInfo } from './context';
+import { defineRoute } from './define';
+import { Email, Timestamp, errors, json, jsonBody } from './schemas';
+
+const CountryCode = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE or US');
+/** Header-safe display name: no line breaks (header injection), no angle brackets or quotes. */
+const DisplayName = z.string().trim().min(1).max(100).regex(/^[^\r\n<>"]+$/, 'must not contain line breaks, quotes or angle brackets');
+const TimeZone = z.string().max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Berlin');
+export const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'pl', 'sv', 'da', 'nb', 'fi', 'cs', 'ja'] as const;
+
+const PostalAddress = z
+  .object({
+    line1: z.string().trim().min(1).max(200),
+    line2: z.string().trim().max(200).nullish(),
+    city: z.string().trim().min(1).max(100),
+    region: z.string().trim().max(100).nullish(),
+    postal_code: z.string().trim().min(1).max(20),
+    country: CountryCode,
+  })
+  .openapi('PostalAddress');
+
+const Brand = z
+  .object({
+    logo_url: z.url({ protocol: /^https$/, message: 'must be an https URL' }).max(2048).nullish(),
+    primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex color such as #4338ca').nullish(),
+    footer_text: z.string().trim().max(500).nullish(),
+  })
+  .openapi('Brand');
+
+const TenantSettings = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    plan: z.string(),
+    status: z.string(),
+    country: z.string().nullable(),
+    postal_address: PostalAddress.nullable(),
+    default_from_name: z.string().nullable(),
+    default_reply_to: z.string().nullable(),
+    timezone: z.string(),
+    language: z.string(),
+    brand: z.object({ logo_url: z.string().nullable(), primary_color: z.string().nullable(), footer_text: z.string().nullable() }),
+    require_2fa: z.boolean(),
+    sending_ready: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp.nullable(),
+  })
+  .openapi('TenantSettings');
+
+const tags = ['Workspace'];
+const routes = {
+  get: defineRoute({
+    method: 'get', path: '/v1/tenant', access: 'tenant:read', tags, summary: 'Workspace settings: organisation, postal address, defaults, brand',
+    responses: { 200: json(TenantSettings), 401: errors[401] },
+  }),
+  patch: defineRoute({
+    method: 'patch', path: '/v1/tenant', access: 'tenant:write', tags, summary: 'Change workspace settings (owners); send only the fields to change',
+    request: {
+      body: jsonBody(
+        z
+          .object({
+            name: z.string().trim().min(2).max(100),
+            country: CountryCode.nullable(),
+            postal_address: PostalAddress.nullable(),
+            default_from_name: DisplayName.nullable(),
+            default_reply_to: Email.nullable(),
+            timezone: TimeZone,
+            language: z.enum(LANGUAGES),
+            brand: Brand.nullable(),
+            require_2fa: z.boolean(),
+          })
+          .partial()
+          .strict(),
+      ),
+    },
+    responses: { 200: json(TenantSettings), 400: errors[400], 403: errors[403], 409: errors[409] },
+  }),
+};
+
+export function registerTenant(app: App) {
+  app.openapi(routes.get, async (c) => c.json(tenantSettingsView(await getTenant(getDb(c.env), c.get('principal').tenantId)), 200));
+  app.openapi(routes.patch, async (c) => {
+    const p = c.get('principal');
+    const t = await updateTenantSettings(getDb(c.env), p.tenantId, c.req.valid('json'), actorOf(p), clientInfo(c).ip);
+    return c.json(tenantSettingsView(t), 200);
+  });
+}
