@@ -102,3 +102,16 @@ export async function waitForEmail(to: string, subject: RegExp, timeoutMs = 15_0
 }
 
 export const tokenFromLink = (link: string) => new URL(link).searchParams.get('token')!;
+
+/** Enrols an authenticator for the session's user and returns its secret and backup codes. */
+export async function enrollTotp(session: { token: string }) {
+  const { TOTP, Secret } = await import('otpauth');
+  const setup = await call('/v1/auth/2fa/setup', { method: 'POST', token: session.token });
+  if (setup.status !== 200) throw new Error(`2fa setup failed: ${setup.status} ${JSON.stringify(setup.json)}`);
+  const secret = setup.json.secret as string;
+  const code = (stepOffset = 0) =>
+    new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + stepOffset * 30_000 });
+  const enabled = await call('/v1/auth/2fa/enable', { token: session.token, body: { code: code() } });
+  if (enabled.status !== 200) throw new Error(`2fa enable failed: ${enabled.status} ${JSON.stringify(enabled.json)}`);
+  return { secret, code, backupCodes: enabled.json.backup_codes as string[] };
+}

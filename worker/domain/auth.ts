@@ -12,6 +12,7 @@ import { assertStrongPassword } from './passwords';
 import { revokeSession, revokeUserSessions, startSession, type ClientInfo } from './sessions';
 import { sendSystemEmail } from './system-mail';
 import { tenantView, uniqueSlug } from './tenants';
+import { signMfaToken, verifyMfaToken, verifySecondFactor } from './two-factor';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -100,9 +101,37 @@ export async function login(env: Env, db: DB, input: { email: string; password: 
     throw new Problem('invalid-credentials', 'The email or password is not correct.');
   }
   await clearAccountFailures(db, keys);
+  if (user.totpEnabledAt) {
+    // The password was right; the session only starts after the second factor (verifyLoginSecondFactor).
+    return { mfa_required: true as const, mfa_token: await signMfaToken(config(env).JWT_SECRET, { userId: user.id, tenantId: tenant.id }), methods: ['totp', 'backup_code'] };
+  }
+  return completeLogin(env, db, user, tenant, client);
+}
+
+async function completeLogin(env: Env, db: DB, user: User, tenant: Tenant, client: ClientInfo) {
   const { result, sessionId } = await signedIn(env, db, user, tenant, client);
   await audit(db, { tenantId: tenant.id, actor: { type: 'user', id: user.id }, action: 'auth.login', target: { type: 'session', id: sessionId }, ip: client.ip });
   return result;
+}
+
+/** Second step of a login with 2FA. Wrong codes count towards the same lockout as wrong passwords. */
+export async function verifyLoginSecondFactor(env: Env, db: DB, input: { mfa_token: string; code: string }, client: ClientInfo) {
+  const cfg = config(env);
+  const who = await verifyMfaToken(cfg.JWT_SECRET, input.mfa_token);
+  const user = await db.select().from(users).where(eq(users.id, who.userId)).get();
+  const tenant = user ? await loginTenant(db, user.id, who.tenantId) : undefined;
+  if (!user || !tenant) throw new Problem('invalid-token', 'The sign-in step has expired; enter your email and password again.');
+  const keys = await throttleKeys(user.email, client.ip);
+  await assertNotLocked(db, keys);
+  if (!(await verifySecondFactor(db, cfg.ENCRYPTION_KEY, user, input.code))) {
+    await recordFailure(db, keys);
+    await audit(db, { tenantId: tenant.id, actor: { type: 'anonymous', id: user.id }, action: 'auth.login_failed', target: { type: 'user', id: user.id }, ip: client.ip, metadata: { reason: 'bad_second_factor' } });
+    throw new Problem('invalid-credentials', 'The code is not valid. Use the current code from your authenticator app, or one of your backup codes.', {
+      extensions: { errors: [{ field: 'code', message: 'invalid code' }] },
+    });
+  }
+  await clearAccountFailures(db, keys);
+  return completeLogin(env, db, user, tenant, client);
 }
 
 export async function logout(db: DB, who: { userId: string; tenantId: string; sessionId: string }, ip: string | null) {
@@ -153,4 +182,4 @@ export async function confirmPasswordReset(db: DB, token: string, password: stri
   await audit(db, { tenantId: home?.id ?? null, actor: { type: 'user', id: userId }, action: 'auth.password_reset', target: { type: 'user', id: userId }, ip });
 }
 
-export { signedIn };
+export { loginTenant, signedIn };

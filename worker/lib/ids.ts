@@ -29,4 +29,5 @@ export const ID_PREFIX = {
   audit: 'aud',
   job: 'job',
   emailToken: 'etk',
+  backupCode: 'bkc',
 } as const;

@@ -29,6 +29,7 @@ const TITLES = {
   'invalid-token': [401, 'Invalid or expired token'],
   forbidden: [403, 'You do not have permission to do this'],
   'insufficient-scope': [403, 'The API key lacks a required scope'],
+  'mfa-required': [403, 'Two-factor authentication required'],
   'not-found': [404, 'Not found'],
   'method-not-allowed': [405, 'Method not allowed'],
   conflict: [409, 'Conflict'],

@@ -9,6 +9,18 @@ import { config, isSuperAdminEmail } from '../env';
 import { Problem } from '../lib/problem';
 import type { AppEnv, Principal } from '../types';
 
+/** Writing last_seen_at on every request would make every read a write; a minute is precise enough. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/** What a member of a workspace that requires 2FA may still do before enrolling. */
+const MFA_ENROLMENT_ROUTES = new Set([
+  'GET /v1/me',
+  'GET /v1/auth/2fa',
+  'POST /v1/auth/2fa/setup',
+  'POST /v1/auth/2fa/enable',
+  'POST /v1/auth/logout',
+]);
+
 function bearer(header: string | undefined): string {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1]) {
@@ -33,7 +45,15 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   } else {
     const claims = await verifyAccessToken(config(c.env).JWT_SECRET, token);
     const row = await db
-      .select({ role: memberships.role, email: users.email, verified: users.emailVerifiedAt, tenantStatus: tenants.status })
+      .select({
+        role: memberships.role,
+        email: users.email,
+        verified: users.emailVerifiedAt,
+        totp: users.totpEnabledAt,
+        tenantStatus: tenants.status,
+        tenantRequires2fa: tenants.require2fa,
+        lastSeenAt: sessions.lastSeenAt,
+      })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.tenantId, sessions.tenantId)))
@@ -49,13 +69,20 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
       )
       .get();
     if (!row || row.tenantStatus === 'closed') throw new Problem('invalid-token', 'The session has ended; sign in again.');
+    if (row.tenantRequires2fa && !row.totp && !MFA_ENROLMENT_ROUTES.has(`${c.req.method} ${c.req.routePath}`)) {
+      throw new Problem('mfa-required', 'This workspace requires two-factor authentication. Turn it on in your account settings to continue.');
+    }
+    if (!row.lastSeenAt || Date.now() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+      c.executionCtx.waitUntil(db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, claims.sessionId)).run());
+    }
     principal = {
       kind: 'user',
       userId: claims.userId,
       tenantId: claims.tenantId,
       sessionId: claims.sessionId,
       role: row.role,
-      superAdmin: Boolean(row.verified) && isSuperAdminEmail(c.env, row.email),
+      // Platform powers need the configured address, a verified mailbox and a second factor.
+      superAdmin: Boolean(row.verified) && Boolean(row.totp) && isSuperAdminEmail(c.env, row.email),
     };
   }
   c.set('principal', principal);

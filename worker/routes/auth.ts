@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { users } from '../db/schema';
-import { confirmPasswordReset, login, logout, requestPasswordReset, sendVerificationEmail, signup, verifyEmail } from '../domain/auth';
+import { confirmPasswordReset, login, logout, requestPasswordReset, sendVerificationEmail, signup, verifyEmail, verifyLoginSecondFactor } from '../domain/auth';
 import { acceptInvitation, previewInvitation } from '../domain/members';
 import { rotateRefreshToken } from '../domain/sessions';
 import { config } from '../env';
@@ -10,7 +10,7 @@ import { userOf } from '../middleware/auth';
 import type { App } from '../types';
 import { clientInfo } from './context';
 import { defineRoute } from './define';
-import { AuthResult, Email, Password, Role, TokenPair, errors, json, jsonBody, noContent } from './schemas';
+import { AuthResult, Email, MfaChallenge, Password, Role, TokenPair, errors, json, jsonBody, noContent } from './schemas';
 
 const tags = ['Auth'];
 
@@ -27,6 +27,17 @@ const routes = {
     method: 'post', path: '/v1/auth/login', access: 'public', tags,
     summary: 'Sign in with email and password',
     request: { body: jsonBody(z.object({ email: Email, password: Password, tenant_id: z.string().max(64).optional() })) },
+    responses: {
+      200: json(z.union([AuthResult, MfaChallenge]), 'Signed in, or — with two-factor authentication on — a challenge for /v1/auth/2fa/verify'),
+      400: errors[400],
+      401: errors[401],
+      429: errors[429],
+    },
+  }),
+  verifySecondFactor: defineRoute({
+    method: 'post', path: '/v1/auth/2fa/verify', access: 'public', tags,
+    summary: 'Second step of a login: a code from the authenticator app, or a backup code',
+    request: { body: jsonBody(z.object({ mfa_token: z.string().min(1).max(1000), code: z.string().trim().min(6).max(20) })) },
     responses: { 200: json(AuthResult), 400: errors[400], 401: errors[401], 429: errors[429] },
   }),
   refresh: defineRoute({
@@ -80,6 +91,7 @@ const routes = {
 export function registerAuth(app: App) {
   app.openapi(routes.signup, async (c) => c.json(await signup(c.env, getDb(c.env), c.req.valid('json'), clientInfo(c)), 201));
   app.openapi(routes.login, async (c) => c.json(await login(c.env, getDb(c.env), c.req.valid('json'), clientInfo(c)), 200));
+  app.openapi(routes.verifySecondFactor, async (c) => c.json(await verifyLoginSecondFactor(c.env, getDb(c.env), c.req.valid('json'), clientInfo(c)), 200));
   app.openapi(routes.refresh, async (c) => {
     const { pair } = await rotateRefreshToken(getDb(c.env), config(c.env).JWT_SECRET, c.req.valid('json').refresh_token, clientInfo(c));
     return c.json(pair, 200);

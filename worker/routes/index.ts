@@ -1,4 +1,5 @@
 import type { App } from '../types';
+import { registerAccount } from './account';
 import { registerAdmin } from './admin';
 import { registerApiKeys } from './api-keys';
 import { registerAuditLog } from './audit-log';
@@ -16,6 +17,7 @@ export function registerRoutes(app: App) {
   registerDocs(app);
   registerAuth(app);
   registerMe(app);
+  registerAccount(app);
   registerTenant(app);
   registerMembers(app);
   registerApiKeys(app);

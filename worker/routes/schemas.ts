@@ -21,6 +21,9 @@ export const TokenPair = z.object({
   expires_in: z.number().int(),
 });
 export const AuthResult = TokenPair.extend({ user: UserView, tenant: TenantView }).openapi('AuthResult');
+export const MfaChallenge = z
+  .object({ mfa_required: z.literal(true), mfa_token: z.string().openapi({ description: 'Valid 5 minutes, for /v1/auth/2fa/verify' }), methods: z.array(z.string()) })
+  .openapi('MfaChallenge');
 
 export const Problem = z
   .object({
