@@ -83,6 +83,8 @@ export const memberships = sqliteTable(
     tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ROLES }).notNull(),
+    /** Per-kind channel switches of this member in this workspace; absent kinds use the kind's defaults. */
+    notificationPrefs: text('notification_prefs', { mode: 'json' }).$type<Record<string, { email?: boolean; in_app?: boolean }>>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('memberships_tenant_user').on(t.tenantId, t.userId), index('memberships_user').on(t.userId)],
@@ -229,6 +231,23 @@ export const jobs = sqliteTable(
     finishedAt: ts('finished_at'),
   },
   (t) => [index('jobs_tenant').on(t.tenantId, t.id)],
+);
+
+/** In-app notifications (the bell); the same event may also have gone out by email. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    link: text('link'),
+    readAt: ts('read_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notifications_user').on(t.tenantId, t.userId, t.id)],
 );
 
 export type Tenant = typeof tenants.$inferSelect;

@@ -10,6 +10,7 @@ import { consumeEmailToken, issueEmailToken } from './email-tokens';
 import { assertNotLocked, clearAccountFailures, recordFailure, throttleKeys } from './login-throttle';
 import { assertStrongPassword } from './passwords';
 import { revokeSession, revokeUserSessions, startSession, type ClientInfo } from './sessions';
+import { notify } from './notifications';
 import { sendSystemEmail } from './system-mail';
 import { tenantView, uniqueSlug } from './tenants';
 import { signMfaToken, verifyMfaToken, verifySecondFactor } from './two-factor';
@@ -64,6 +65,7 @@ export async function signup(
   ]);
   if (!user || !tenant) throw new Error('signup insert returned no rows');
   await sendVerificationEmail(env, db, user);
+  await notify(env, db, { tenantId: tenant.id, kind: 'welcome', data: { user_name: user.name }, userIds: [user.id] });
   return (await signedIn(env, db, user, tenant, client)).result;
 }
 

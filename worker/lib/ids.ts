@@ -30,4 +30,5 @@ export const ID_PREFIX = {
   job: 'job',
   emailToken: 'etk',
   backupCode: 'bkc',
+  notification: 'ntf',
 } as const;

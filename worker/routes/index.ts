@@ -9,6 +9,7 @@ import { registerHealth } from './health';
 import { registerJobs } from './jobs';
 import { registerMe } from './me';
 import { registerMembers } from './members';
+import { registerNotifications } from './notifications';
 import { registerTenant } from './tenant';
 
 /** Every resource's routes, mounted in one place; each module lists its routes with their access rule. */
@@ -22,6 +23,7 @@ export function registerRoutes(app: App) {
   registerMembers(app);
   registerApiKeys(app);
   registerAuditLog(app);
+  registerNotifications(app);
   registerJobs(app);
   registerAdmin(app);
 }
