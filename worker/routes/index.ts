@@ -11,6 +11,7 @@ import { registerMe } from './me';
 import { registerMembers } from './members';
 import { registerNotifications } from './notifications';
 import { registerTenant } from './tenant';
+import { registerWorkspaces } from './workspaces';
 
 /** Every resource's routes, mounted in one place; each module lists its routes with their access rule. */
 export function registerRoutes(app: App) {
@@ -20,6 +21,7 @@ export function registerRoutes(app: App) {
   registerMe(app);
   registerAccount(app);
   registerTenant(app);
+  registerWorkspaces(app);
   registerMembers(app);
   registerApiKeys(app);
   registerAuditLog(app);
