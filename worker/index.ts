@@ -3,7 +3,7 @@ import type { Env, JobMessage } from './env';
 import { handleJobs } from './queues/jobs';
 import { log } from './lib/log';
 import { getDb } from './db/client';
-import { runAuthHygiene } from './domain/hygiene';
+import { runHygiene } from './domain/hygiene';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
 
@@ -13,7 +13,7 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env, ctx) {
-    switch (batch.queue.replace(/-dlq$/, '')) {
+    switch (batch.queue) {
       case 'edgepost-jobs':
         return handleJobs(batch as MessageBatch<JobMessage>, env, ctx);
       default:
@@ -27,6 +27,6 @@ export default {
   async scheduled(controller, env, ctx) {
     log('info', 'cron', { cron: controller.cron });
     // Hourly is plenty for expired sessions and tokens; the every-minute trigger serves schedules later.
-    if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runAuthHygiene(getDb(env)));
+    if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runHygiene(env, getDb(env)));
   },
 } satisfies ExportedHandler<Env, JobMessage>;

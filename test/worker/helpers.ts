@@ -115,3 +115,6 @@ export async function enrollTotp(session: { token: string }) {
   if (enabled.status !== 200) throw new Error(`2fa enable failed: ${enabled.status} ${JSON.stringify(enabled.json)}`);
   return { secret, code, backupCodes: enabled.json.backup_codes as string[] };
 }
+
+/** Fetches an absolute URL the API produced (download links) from the worker under test. */
+export const SELF_FETCH = (url: string) => SELF.fetch(url);

@@ -18,7 +18,7 @@ const SAMPLE: Record<string, Record<string, string | number | boolean>> = {
   domain_broken: { domain: 'acme.test', record: 'DKIM', detail: 'The selector record is missing.' },
   transport_failing: { transport: 'SMTP relay', failures: 12, minutes: 10, error: '421 try later' },
   import_finished: { job_id: 'job_1', created: 90, updated: 5, processed: 100, skipped: 3, invalid: 2 },
-  export_finished: { job_id: 'job_2', rows: 500, expires_on: '3 Dec' },
+  export_finished: { job_id: 'job_2', download_url: 'https://api.example/v1/downloads/x', expires_on: '3 Dec' },
   webhook_disabled: { url: 'https://hooks.acme.test/x', failures: 20, gone: false },
   monthly_usage: { month: 'November', emails_sent: 900, email_limit: 1000, contacts: 450, contact_limit: 500, campaigns: 4 },
 };

@@ -40,6 +40,9 @@ export const tenants = sqliteTable('tenants', {
   brand: text('brand', { mode: 'json' }).$type<Brand>(),
   /** Owners can require two-factor authentication of every member. */
   require2fa: integer('require_2fa', { mode: 'boolean' }).notNull().default(false),
+  /** Set when the owner closes the account; the cron purges everything after purge_after. */
+  closedAt: ts('closed_at'),
+  purgeAfter: ts('purge_after'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at'),
 });

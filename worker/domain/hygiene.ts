@@ -1,11 +1,14 @@
 import type { DB } from '../db/client';
+import type { Env } from '../env';
 import { purgeExpiredEmailTokens } from './email-tokens';
 import { purgeExpiredThrottles } from './login-throttle';
 import { purgeEndedSessions } from './sessions';
+import { purgeClosedTenants } from './tenant-lifecycle';
 
-/** Cron housekeeping of the identity tables; later issues add their own purges beside these. */
-export async function runAuthHygiene(db: DB, now = Date.now()) {
+/** Hourly housekeeping; later issues add their own purges beside these. */
+export async function runHygiene(env: Env, db: DB, now = Date.now()) {
   await purgeEndedSessions(db, now);
   await purgeExpiredEmailTokens(db, now);
   await purgeExpiredThrottles(db, now);
+  await purgeClosedTenants(env, db, now);
 }

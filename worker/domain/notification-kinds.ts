@@ -85,7 +85,7 @@ export const NOTIFICATION_KINDS = {
     audience: 'self',
     email: true,
     title: 'Your export is ready',
-    body: '{{ rows }} rows exported. The download link expires on {{ expires_on }}.',
+    body: 'Download it here: {{ download_url }} — the link expires on {{ expires_on }}.',
     link: '/jobs/{{ job_id }}',
   },
   webhook_disabled: {

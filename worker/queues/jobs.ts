@@ -1,7 +1,15 @@
+import { eq } from 'drizzle-orm';
+import { getDb, type DB } from '../db/client';
+import { jobs, type Job } from '../db/schema';
+import { updateJob } from '../domain/jobs';
+import { runTenantExport } from '../domain/tenant-lifecycle';
 import type { Env, JobMessage } from '../env';
 import { config } from '../env';
 import { errorFields, log } from '../lib/log';
 import { sendSimpleSmtp } from '../transports/smtp';
+
+/** Matches max_retries of the jobs consumer in wrangler.toml. */
+const MAX_JOB_ATTEMPTS = 5;
 
 /** Exponential backoff with jitter: 30 s, 60 s, 120 s … capped at 1 h. */
 export function backoffSeconds(attempt: number): number {
@@ -20,9 +28,24 @@ async function runJob(msg: JobMessage, env: Env): Promise<void> {
       return;
     }
     case 'job':
-      // Import/export jobs arrive with the contacts issue; an unknown job type must not be acked.
-      throw new Error(`no runner for job ${msg.jobId}`);
+      return runTrackedJob(env, msg.jobId);
   }
+}
+
+/** Runners by job type; later resources (imports, exports, bulk actions) register theirs here. */
+const RUNNERS: Record<string, (env: Env, db: DB, job: Job) => Promise<void>> = {
+  tenant_export: runTenantExport,
+};
+
+/** At-least-once delivery: a job that already finished is not run again. */
+async function runTrackedJob(env: Env, jobId: string) {
+  const db = getDb(env);
+  const job = await db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  if (!job || job.status === 'succeeded' || job.status === 'cancelled') return;
+  const runner = RUNNERS[job.type];
+  if (!runner) throw new Error(`no runner for job type ${job.type}`);
+  await updateJob(db, job.id, { status: 'running' });
+  await runner(env, db, job);
 }
 
 /** Each message is acked or retried on its own, so one failure never resends the others. */
@@ -33,7 +56,14 @@ export async function handleJobs(batch: MessageBatch<JobMessage>, env: Env, _ctx
       message.ack();
     } catch (err) {
       log('warn', 'job_failed', { queue: batch.queue, type: message.body.type, attempt: message.attempts, ...errorFields(err) });
-      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      const body = message.body;
+      if (body.type === 'job' && message.attempts >= MAX_JOB_ATTEMPTS) {
+        // The job row carries the failure to the user; retrying further would not help.
+        await updateJob(getDb(env), body.jobId, { status: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date() });
+        message.ack();
+      } else {
+        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      }
     }
   }
 }

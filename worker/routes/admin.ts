@@ -3,6 +3,7 @@ import { getDb } from '../db/client';
 import { listTenants, setTenantStatus } from '../domain/admin';
 import { audit } from '../domain/audit';
 import { killSwitch } from '../domain/kill-switch';
+import { restoreTenant } from '../domain/tenant-lifecycle';
 import { tenantView } from '../domain/tenants';
 import { PageQuery, pageOf } from '../lib/pagination';
 import { userOf } from '../middleware/auth';
@@ -31,6 +32,11 @@ const routes = {
     request: { params: IdParam('ten_01hx…') },
     responses: { 200: json(TenantView), 403: errors[403], 404: errors[404], 409: errors[409] },
   }),
+  restore: defineRoute({
+    method: 'post', path: '/v1/admin/tenants/{id}/restore', access: 'super_admin', tags, summary: 'Restore a closed tenant before it is purged',
+    request: { params: IdParam('ten_01hx…') },
+    responses: { 200: json(TenantView), 403: errors[403], 404: errors[404], 409: errors[409] },
+  }),
   killStatus: defineRoute({
     method: 'get', path: '/v1/admin/kill-switch', access: 'super_admin', tags, summary: 'State of the global kill switch',
     responses: { 200: json(KillStatus), 403: errors[403] },
@@ -56,6 +62,10 @@ export function registerAdmin(app: App) {
   });
   app.openapi(routes.unsuspend, async (c) => {
     const t = await setTenantStatus(c.env, getDb(c.env), c.req.valid('param').id, 'active', userOf(c.get('principal')).userId, undefined);
+    return c.json(tenantView(t), 200);
+  });
+  app.openapi(routes.restore, async (c) => {
+    const t = await restoreTenant(c.env, getDb(c.env), c.req.valid('param').id, userOf(c.get('principal')).userId);
     return c.json(tenantView(t), 200);
   });
   app.openapi(routes.killStatus, async (c) => c.json(await killSwitch(c.env).status(), 200));

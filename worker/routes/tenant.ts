@@ -3,9 +3,13 @@ import { getDb } from '../db/client';
 import { actorOf } from '../domain/audit';
 import { getTenant, tenantSettingsView, updateTenantSettings } from '../domain/tenant-settings';
 import type { App } from '../types';
-import { clientInfo } from './context';
+import { clientInfo, scopeOf } from './context';
+import { audit } from '../domain/audit';
+import { startJob } from '../domain/jobs';
+import { closeTenant, openDownload } from '../domain/tenant-lifecycle';
+import { userOf } from '../middleware/auth';
 import { defineRoute } from './define';
-import { Email, Timestamp, errors, json, jsonBody } from './schemas';
+import { Email, Password, Problem as ProblemSchema, Timestamp, errors, json, jsonBody } from './schemas';
 
 const CountryCode = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE or US');
 /** Header-safe display name: no line breaks (header injection), no angle brackets or quotes. */
@@ -90,7 +94,50 @@ const routes = {
   }),
 };
 
+const lifecycle = {
+  export: defineRoute({
+    method: 'post', path: '/v1/tenant/export', access: { user: 'tenant:write' }, tags,
+    summary: "Export all of the workspace's data as a ZIP (a job; the download link is emailed and expires after 7 days)",
+    responses: { 202: json(z.object({ job_id: z.string() }), 'Export started'), 403: errors[403] },
+  }),
+  close: defineRoute({
+    method: 'post', path: '/v1/tenant/close', access: { user: 'tenant:write' }, tags,
+    summary: 'Close the account: disabled at once, deleted after 30 days (support can restore it until then)',
+    request: { body: jsonBody(z.object({ confirm: z.string().max(100).openapi({ description: "The workspace's slug, typed out" }), password: Password })) },
+    responses: { 200: json(z.object({ status: z.literal('closed'), purge_after: Timestamp })), 400: errors[400], 401: errors[401], 403: errors[403] },
+  }),
+  download: defineRoute({
+    method: 'get', path: '/v1/downloads/{token}', access: 'public', tags,
+    summary: 'Download a file through a signed, expiring link (exports)',
+    request: { params: z.object({ token: z.string().min(10).max(2000) }) },
+    responses: {
+      200: { description: 'The file', content: { 'application/zip': { schema: z.string().openapi({ format: 'binary' }) } } },
+      404: errors[404],
+      410: { description: 'The link has expired', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    },
+  }),
+};
+
 export function registerTenant(app: App) {
+  app.openapi(lifecycle.export, async (c) => {
+    const p = userOf(c.get('principal'));
+    const job = await startJob(c.env, scopeOf(c), 'tenant_export', {}, p.userId);
+    await audit(getDb(c.env), { tenantId: p.tenantId, actor: actorOf(p), action: 'tenant.export_requested', target: { type: 'job', id: job.id }, ip: clientInfo(c).ip });
+    return c.json({ job_id: job.id }, 202);
+  });
+  app.openapi(lifecycle.close, async (c) => {
+    const purgeAfter = await closeTenant(c.env, getDb(c.env), userOf(c.get('principal')), c.req.valid('json'), clientInfo(c).ip);
+    return c.json({ status: 'closed' as const, purge_after: purgeAfter.toISOString() }, 200);
+  });
+  app.openapi(lifecycle.download, async (c) => {
+    const { object, filename } = await openDownload(c.env, c.req.valid('param').token);
+    return c.body(object.body, 200, {
+      'content-type': object.httpMetadata?.contentType ?? 'application/octet-stream',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'content-length': String(object.size),
+      'cache-control': 'private, no-store',
+    });
+  });
   app.openapi(routes.get, async (c) => c.json(tenantSettingsView(await getTenant(getDb(c.env), c.get('principal').tenantId)), 200));
   app.openapi(routes.patch, async (c) => {
     const p = c.get('principal');
