@@ -38,6 +38,11 @@ export default defineConfig({
         },
       },
       {
+        // Dashboard server modules (sessions, CSRF, API client) in Node, where Remix's CommonJS runs.
+        resolve: { alias: { '~': path.join(import.meta.dirname, 'app') } },
+        test: { name: 'app', environment: 'node', include: ['app/**/*.test.ts'] },
+      },
+      {
         // End-to-end tests in Node against the running local stack (wrangler dev, Pages, maildev, Chromium).
         test: {
           name: 'e2e',

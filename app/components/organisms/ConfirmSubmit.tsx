@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react';
+import { CSRF_FIELD } from '~/lib/csrf';
+import { useRootData } from '~/lib/root-data';
+import { Button, type ButtonVariant } from '../atoms/Button';
+import type { IconName } from '../atoms/Icon';
+import { ConfirmDialog } from './ConfirmDialog';
+import { useFetcherDialog } from './use-fetcher-dialog';
+
+interface ConfirmSubmitProps {
+  trigger: { label: string; icon?: IconName; variant?: ButtonVariant; size?: 'md' | 'sm'; ariaLabel?: string };
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  /** Posted to the route's action once confirmed; must include `intent`. */
+  fields: Record<string, string | string[]>;
+}
+
+/** A destructive action behind a confirmation: the button opens the dialog, confirming posts the fields. */
+export function ConfirmSubmit({ trigger, title, children, confirmLabel, fields }: ConfirmSubmitProps) {
+  const dialog = useFetcherDialog();
+  const { csrfToken } = useRootData();
+
+  function submit() {
+    const form = new FormData();
+    form.set(CSRF_FIELD, csrfToken);
+    for (const [name, value] of Object.entries(fields)) {
+      for (const one of Array.isArray(value) ? value : [value]) form.append(name, one);
+    }
+    dialog.fetcher.submit(form, { method: 'post' });
+  }
+
+  return (
+    <>
+      <Button variant={trigger.variant ?? 'ghost'} size={trigger.size ?? 'sm'} icon={trigger.icon} aria-label={trigger.ariaLabel} onClick={dialog.show}>
+        {trigger.label}
+      </Button>
+      <ConfirmDialog
+        open={dialog.open}
+        title={title}
+        confirmLabel={confirmLabel}
+        busy={dialog.busy}
+        error={dialog.errors?.form}
+        onConfirm={submit}
+        onCancel={dialog.hide}
+      >
+        {children}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { Button } from '../atoms/Button';
+import { CopyButton } from '../molecules/CopyButton';
+import { Modal } from './Modal';
+
+/** Shows a just-created secret, once: it lives only in this component's props, never in a loader. */
+export function SecretReveal({ name, secret, onClose }: { name: string; secret: string | null; onClose: () => void }) {
+  return (
+    <Modal
+      open={secret !== null}
+      onClose={onClose}
+      title={`API key “${name}” created`}
+      description="Copy the secret now and store it somewhere safe. For your security it is shown only this once."
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          I have stored it
+        </Button>
+      }
+    >
+      <div className="modal__body">
+        <div className="secret">
+          <code className="secret__value" data-testid="api-key-secret">
+            {secret}
+          </code>
+          {secret && <CopyButton value={secret} label="Copy secret" />}
+        </div>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,117 @@
+import type { AppLoadContext } from '@remix-run/cloudflare';
+import { describe, expect, test } from 'vitest';
+import { anonymousApi, userApi } from './api.server';
+import { storeTokens } from './auth-session.server';
+import { ApiProblem, toFormErrors } from './problem';
+import { pendingCookieHeaders, requestState } from './request-state.server';
+
+const SESSION_SECRET = 'test-session-secret-0123456789abcdef0123456789';
+const PAGE = 'http://dashboard.test/members';
+
+/** A stand-in for the API worker behind the service binding: answers by path, records every call. */
+function fakeApi(handle: (request: Request) => Response | Promise<Response>) {
+  const calls: Request[] = [];
+  const API = {
+    fetch: async (request: Request) => {
+      calls.push(request.clone() as Request);
+      return handle(request);
+    },
+  } as unknown as Fetcher;
+  return { API, calls };
+}
+
+const contextWith = (API: Fetcher) => ({ cloudflare: { env: { API, SESSION_SECRET } } }) as AppLoadContext;
+
+/** A request that carries a session cookie holding these tokens. */
+async function signedInRequest(url: string, tokens: { accessToken: string; refreshToken: string }) {
+  const minted = { request: new Request(url), context: contextWith(fakeApi(() => new Response()).API) };
+  await storeTokens(minted, tokens);
+  const cookie = pendingCookieHeaders(minted).get('Set-Cookie')!.split(';')[0]!;
+  return new Request(url, { headers: { Cookie: cookie, 'x-request-id': 'req-from-browser-123' } });
+}
+
+const json = (body: unknown, status = 200) => Response.json(body, { status });
+const problem = (status: number, type: string, detail: string, extra: object = {}) =>
+  new Response(JSON.stringify({ type: `https://edgepost.dev/problems/${type}`, title: type, status, detail, ...extra }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
+
+describe('userApi', () => {
+  test('parallel calls that meet an expired token share one refresh and store the rotated refresh token', async () => {
+    const { API, calls } = fakeApi((req) => {
+      const url = new URL(req.url);
+      if (url.pathname === '/v1/auth/refresh') return json({ token: 'access-2', refresh_token: 'refresh-2', expires_in: 900 });
+      return req.headers.get('authorization') === 'Bearer access-2' ? json({ path: url.pathname }) : problem(401, 'invalid-token', 'expired');
+    });
+    const args = { request: await signedInRequest(PAGE, { accessToken: 'access-1', refreshToken: 'refresh-1' }), context: contextWith(API) };
+
+    const [me, members] = await Promise.all([userApi(args).get('/v1/me'), userApi(args).get('/v1/members')]);
+
+    expect(me).toEqual({ path: '/v1/me' });
+    expect(members).toEqual({ path: '/v1/members' });
+    const refreshes = calls.filter((c) => new URL(c.url).pathname === '/v1/auth/refresh');
+    expect(refreshes).toHaveLength(1);
+    expect(await refreshes[0]!.json()).toEqual({ refresh_token: 'refresh-1' });
+    await expect(requestState(args).tokens).resolves.toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    expect(pendingCookieHeaders(args).getSetCookie().filter((c) => c.startsWith('ep_session='))).toHaveLength(1);
+  });
+
+  test('a failed refresh ends the session and redirects to sign-in, back to the page afterwards', async () => {
+    const { API } = fakeApi(() => problem(401, 'invalid-token', 'expired'));
+    const request = await signedInRequest(`${PAGE}.data?_routes=routes%2F_app`, { accessToken: 'a', refreshToken: 'r' });
+    const args = { request, context: contextWith(API) };
+
+    const thrown = await userApi(args).get('/v1/me').catch((error: unknown) => error);
+
+    expect(thrown).toBeInstanceOf(Response);
+    const response = thrown as Response;
+    expect(response.status).toBe(302);
+    expect(response.headers.get('Location')).toBe('/login?redirectTo=%2Fmembers');
+    const cleared = response.headers.getSetCookie().find((c) => c.startsWith('ep_session='));
+    expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
+  });
+
+  test('without a session no API call is made', async () => {
+    const { API, calls } = fakeApi(() => json({}));
+    const thrown = await userApi({ request: new Request(PAGE), context: contextWith(API) }).get('/v1/me').catch((e: unknown) => e);
+    expect((thrown as Response).headers.get('Location')).toBe('/login?redirectTo=%2Fmembers');
+    expect(calls).toHaveLength(0);
+  });
+
+  test('forwards the request id and the bearer token', async () => {
+    const { API, calls } = fakeApi(() => json({ ok: true }));
+    const args = { request: await signedInRequest(PAGE, { accessToken: 'access-1', refreshToken: 'refresh-1' }), context: contextWith(API) };
+    await userApi(args).get('/v1/me');
+    await userApi(args).get('/v1/members', { limit: 100, cursor: '' });
+    expect(calls.map((c) => c.headers.get('x-request-id'))).toEqual(['req-from-browser-123', 'req-from-browser-123']);
+    expect(calls[0]!.headers.get('authorization')).toBe('Bearer access-1');
+    expect(new URL(calls[1]!.url).search).toBe('?limit=100');
+  });
+});
+
+describe('anonymousApi', () => {
+  test('turns problem+json into an ApiProblem the form can show', async () => {
+    const { API, calls } = fakeApi(() => problem(422, 'weak-password', 'This is a commonly used password.'));
+    const error = await anonymousApi({ request: new Request(PAGE), context: contextWith(API) })
+      .post('/v1/auth/signup', { password: 'password123' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect(toFormErrors(error as ApiProblem)).toEqual({ form: undefined, fields: { password: 'This is a commonly used password.' } });
+    expect(calls[0]!.headers.get('authorization')).toBeNull();
+  });
+
+  test('maps field errors and says how long to wait when locked out', async () => {
+    const fields = toFormErrors(new ApiProblem(400, 'x/validation-error', 'Invalid', '', [{ field: 'body.email', message: 'must be an email' }]));
+    expect(fields).toEqual({ form: undefined, fields: { email: 'must be an email' } });
+    const locked = toFormErrors(new ApiProblem(429, 'x/account-locked', 'Locked', 'Too many failed attempts.', [], null, 600));
+    expect(locked.form).toBe('Too many failed attempts. Try again in 10 minutes.');
+  });
+
+  test('an unreachable API becomes a 503 problem, not a crash', async () => {
+    const API = { fetch: async () => Promise.reject(new Error('Network connection lost.')) } as unknown as Fetcher;
+    const error = await anonymousApi({ request: new Request(PAGE), context: contextWith(API) }).get('/health/ready').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect((error as ApiProblem).status).toBe(503);
+  });
+});

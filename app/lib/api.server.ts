@@ -1,0 +1,115 @@
+import { redirect } from '@remix-run/cloudflare';
+import { clearTokens, currentTokens, storeTokens, type AuthTokens } from './auth-session.server';
+import { dashboardEnv } from './env.server';
+import { ApiProblem } from './problem';
+import { pendingCookieHeaders, requestState, type RequestArgs } from './request-state.server';
+import { queueToast } from './toast.server';
+
+/** The host is never resolved: the service binding routes the request to the API worker. */
+const API_ORIGIN = 'https://api.internal';
+
+type Query = Record<string, string | number | undefined | null>;
+
+export interface ApiClient {
+  get<T>(path: string, query?: Query): Promise<T>;
+  post<T = void>(path: string, body?: unknown): Promise<T>;
+  patch<T = void>(path: string, body: unknown): Promise<T>;
+  delete(path: string): Promise<void>;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Send = (method: Method, path: string, body: unknown, query?: Query) => Promise<Response>;
+
+/** Calls that need no session: sign-in, sign-up, password reset, invitation lookup. */
+export function anonymousApi(args: RequestArgs): ApiClient {
+  return clientOver((method, path, body, query) => callApi(args, method, path, body, query, null));
+}
+
+/**
+ * Calls as the signed-in user. A 401 triggers one refresh (shared by the whole request, since
+ * refresh tokens rotate) and one retry; when that fails the user is sent to /login.
+ */
+export function userApi(args: RequestArgs): ApiClient {
+  return clientOver(async (method, path, body, query) => {
+    const tokens = await currentTokens(args);
+    if (!tokens) throw await signInAgain(args, null);
+    const response = await callApi(args, method, path, body, query, tokens.accessToken);
+    if (response.status !== 401) return response;
+    const refreshed = await refreshOnce(args);
+    if (!refreshed) throw await signInAgain(args, 'Your session has expired. Please sign in again.');
+    return callApi(args, method, path, body, query, refreshed.accessToken);
+  });
+}
+
+function clientOver(send: Send): ApiClient {
+  async function call<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
+    const response = await send(method, path, body, query);
+    if (!response.ok) throw await ApiProblem.fromResponse(response);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return {
+    get: (path, query) => call('GET', path, undefined, query),
+    post: (path, body) => call('POST', path, body ?? {}),
+    patch: (path, body) => call('PATCH', path, body),
+    delete: (path) => call('DELETE', path),
+  };
+}
+
+async function callApi(args: RequestArgs, method: Method, path: string, body: unknown, query: Query | undefined, bearer: string | null) {
+  const url = new URL(path, API_ORIGIN);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  }
+  const headers = new Headers({ accept: 'application/json', 'x-request-id': requestState(args).requestId });
+  // The API rate-limits and audits by client; through the binding it would otherwise see only us.
+  for (const name of ['cf-connecting-ip', 'user-agent']) {
+    const value = args.request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  if (bearer) headers.set('authorization', `Bearer ${bearer}`);
+  if (body !== undefined) headers.set('content-type', 'application/json');
+  const request = new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  try {
+    return await dashboardEnv(args.context).API.fetch(request);
+  } catch (error) {
+    // The binding throws when the API is down or restarting: show that like any API problem.
+    console.error('API unreachable', method, url.pathname, error);
+    return Response.json(
+      { type: 'https://edgepost.dev/problems/service-unavailable', title: 'Service unavailable', detail: 'Edgepost is not reachable right now. Please try again in a moment.' },
+      { status: 503, headers: { 'content-type': 'application/problem+json' } },
+    );
+  }
+}
+
+function refreshOnce(args: RequestArgs): Promise<AuthTokens | null> {
+  const state = requestState(args);
+  state.refresh ??= (async () => {
+    const tokens = await currentTokens(args);
+    if (!tokens) return null;
+    const response = await callApi(args, 'POST', '/v1/auth/refresh', { refresh_token: tokens.refreshToken }, undefined, null);
+    if (!response.ok) return null;
+    const body = (await response.json()) as { token: string; refresh_token: string };
+    const next = { accessToken: body.token, refreshToken: body.refresh_token };
+    await storeTokens(args, next);
+    return next;
+  })();
+  return state.refresh;
+}
+
+/** A redirect to /login that ends the stale session and brings the user back afterwards. */
+async function signInAgain(args: RequestArgs, message: string | null): Promise<Response> {
+  await clearTokens(args);
+  if (message) await queueToast(args, 'info', message);
+  const back = pageUrl(args.request);
+  const to = back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`;
+  return redirect(to, { headers: pendingCookieHeaders(args) });
+}
+
+/** The page the user was on: single-fetch data requests add `.data` and `_routes` to the URL. */
+function pageUrl(request: Request): string {
+  const url = new URL(request.url);
+  url.searchParams.delete('_routes');
+  const path = url.pathname.replace(/\.data$/, '').replace(/^\/_root$/, '/');
+  return path + url.search;
+}

@@ -1,0 +1,139 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
+import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Badge } from '~/components/atoms/Badge';
+import { Input } from '~/components/atoms/Input';
+import { EmptyState } from '~/components/molecules/EmptyState';
+import { FormAlert } from '~/components/molecules/FormAlert';
+import { FormField, TextField } from '~/components/molecules/FormField';
+import { PageHeader } from '~/components/molecules/PageHeader';
+import { SubmitButton } from '~/components/molecules/SubmitButton';
+import { DataTable, type Column } from '~/components/organisms/DataTable';
+import { userApi } from '~/lib/api.server';
+import type { AuditEntry, Member, Page } from '~/lib/api-types';
+import { formatDateTime } from '~/lib/format';
+import { ApiProblem } from '~/lib/problem';
+import { reply } from '~/lib/respond.server';
+
+// Errors of this page render inside the app layout, so the navigation stays.
+export { RouteError as ErrorBoundary } from '~/components/organisms/RouteError';
+
+export const meta: MetaFunction = () => [{ title: 'Audit log · Edgepost' }];
+
+const PAGE_SIZE = 50;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The filters as typed in the URL: dates are whole days (UTC), as the date inputs give them. */
+function filtersOf(url: URL) {
+  const day = (name: string) => {
+    const value = url.searchParams.get(name) ?? '';
+    return DAY.test(value) ? value : '';
+  };
+  return { action: url.searchParams.get('action')?.trim() ?? '', since: day('since'), until: day('until'), cursor: url.searchParams.get('cursor') ?? '' };
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const url = new URL(args.request.url);
+  const filters = filtersOf(url);
+  const api = userApi(args);
+  const members = api.get<Page<Member>>('/v1/members', { limit: 100 }).then((page) => page.data, () => [] as Member[]);
+  try {
+    const page = await api.get<Page<AuditEntry>>('/v1/audit-log', {
+      limit: PAGE_SIZE,
+      cursor: filters.cursor,
+      action: filters.action,
+      since: filters.since && `${filters.since}T00:00:00Z`,
+      until: filters.until && `${filters.until}T23:59:59.999Z`,
+    });
+    return reply(args, { filters, entries: page.data, nextCursor: page.next_cursor, error: null, members: await members });
+  } catch (error) {
+    // A filter the API refuses (say, a malformed action) is the user's to fix, not an error page.
+    if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
+    const reason = error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') || error.detail;
+    return reply(args, { filters, entries: [], nextCursor: null, error: reason, members: await members });
+  }
+}
+
+export default function AuditLog() {
+  const { filters, entries, nextCursor, error, members } = useLoaderData<typeof loader>();
+  const emailOf = new Map(members.map((m) => [m.user_id, m.email]));
+  const filtered = Boolean(filters.action || filters.since || filters.until);
+
+  const actorOf = (entry: AuditEntry) =>
+    entry.actor_type === 'user' && entry.actor_id ? emailOf.get(entry.actor_id) ?? entry.actor_id : entry.actor_type.replace('_', ' ');
+
+  const columns: Column<AuditEntry>[] = [
+    { id: 'when', header: 'When', sortValue: (e) => e.created_at, cell: (e) => <time className="cell-nowrap" dateTime={e.created_at}>{formatDateTime(e.created_at)}</time> },
+    { id: 'actor', header: 'Actor', sortValue: actorOf, cell: actorOf },
+    { id: 'action', header: 'Action', sortValue: (e) => e.action, cell: (e) => <Badge tone="info">{e.action}</Badge> },
+    { id: 'target', header: 'Target', cell: (e) => (e.target_type ? <code>{`${e.target_type} ${e.target_id ?? ''}`.trim()}</code> : '—') },
+    { id: 'ip', header: 'IP address', cell: (e) => e.ip ?? '—' },
+  ];
+
+  const nextPage = new URLSearchParams({ ...withoutEmpty(filters), cursor: nextCursor ?? '' });
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Who did what in this workspace, newest first." breadcrumb={[{ label: 'Workspace', to: '/' }]} />
+      <Form method="get" className="filters" aria-label="Filter the audit log">
+        <TextField label="Action" name="action" defaultValue={filters.action} placeholder="e.g. member.* or api_key.created" />
+        <FormField label="From">{(control) => <Input type="date" name="since" defaultValue={filters.since} {...control} />}</FormField>
+        <FormField label="Until">{(control) => <Input type="date" name="until" defaultValue={filters.until} {...control} />}</FormField>
+        <div className="filters__actions">
+          <SubmitButton variant="secondary">Apply filters</SubmitButton>
+          {filtered && (
+            <Link to="/audit-log" className="btn btn--ghost btn--md">
+              Clear
+            </Link>
+          )}
+        </div>
+      </Form>
+      <FormAlert message={error ?? undefined} />
+      <DataTable
+        label="Audit entries"
+        rows={entries}
+        columns={columns}
+        rowId={(e) => e.id}
+        rowLabel={(e) => `${e.action} at ${e.created_at}`}
+        searchText={(e) => `${actorOf(e)} ${e.action} ${e.target_type ?? ''} ${e.target_id ?? ''} ${e.ip ?? ''}`}
+        empty={
+          <EmptyState
+            icon="list"
+            title={filtered ? 'Nothing matches these filters' : 'No activity yet'}
+            description={filtered ? 'Widen the dates or clear the action filter.' : 'Sign-ins, invitations, role changes and API keys show up here as they happen.'}
+            action={
+              filtered ? (
+                <Link to="/audit-log" className="btn btn--secondary btn--md">
+                  Clear filters
+                </Link>
+              ) : (
+                <Link to="/members" className="btn btn--primary btn--md">
+                  Invite a teammate
+                </Link>
+              )
+            }
+          />
+        }
+        footer={
+          (filters.cursor || nextCursor) && (
+            <nav className="pager" aria-label="Audit log pages">
+              {filters.cursor && (
+                <Link to={`?${new URLSearchParams(withoutEmpty({ ...filters, cursor: '' }))}`} className="btn btn--secondary btn--sm">
+                  Newest entries
+                </Link>
+              )}
+              {nextCursor && (
+                <Link to={`?${nextPage}`} className="btn btn--secondary btn--sm">
+                  Older entries
+                </Link>
+              )}
+            </nav>
+          )
+        }
+      />
+    </>
+  );
+}
+
+function withoutEmpty(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+}
