@@ -26,6 +26,9 @@ export interface Env {
   SMTP_PORT: string;
   MAIL_FROM: string;
   LOG_LEVEL?: string;
+  /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
+  TURNSTILE_SITE_KEY?: string;
+  TURNSTILE_SECRET_KEY?: string;
 
   /** Secrets (.dev.vars locally, `wrangler secret put` in production). */
   JWT_SECRET: string;
@@ -55,6 +58,11 @@ export const ConfigSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   TOKEN_SIGNING_KEYS: z.string().regex(/^[\w-]+:[^,]{32,}(,[\w-]+:[^,]{32,})*$/, 'must be kid:secret[,kid:secret…] with secrets of 32+ chars'),
   ENCRYPTION_KEY: hex64,
+  TURNSTILE_SITE_KEY: z.string().min(1).optional(),
+  TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
+}).refine((c) => c.APP_ENV !== 'production' || (c.TURNSTILE_SITE_KEY && c.TURNSTILE_SECRET_KEY), {
+  message: 'TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY are required in production',
+  path: ['TURNSTILE_SECRET_KEY'],
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

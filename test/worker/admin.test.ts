@@ -2,11 +2,11 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { issueEmailToken } from '../../worker/domain/email-tokens';
-import { PASSWORD, call, enrollTotp, expectProblem, signupTenant } from './helpers';
+import { CAPTCHA_PASS, PASSWORD, call, enrollTotp, expectProblem, signupTenant } from './helpers';
 
 /** SUPER_ADMIN_EMAILS is admin@edgepost.test (wrangler.toml); each test file has its own database. */
 async function superAdmin() {
-  const res = await call('/v1/auth/signup', { body: { tenant_name: 'Platform Ops', email: 'admin@edgepost.test', password: PASSWORD } });
+  const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Platform Ops', email: 'admin@edgepost.test', password: PASSWORD } });
   if (res.status === 201) return { token: res.json.token as string, userId: res.json.user.id as string, fresh: true };
   const challenge = await call('/v1/auth/login', { body: { email: 'admin@edgepost.test', password: PASSWORD } });
   const signedIn = await call('/v1/auth/2fa/verify', { body: { mfa_token: challenge.json.mfa_token, code: enrolled!.backupCodes.pop()! } });

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { issueEmailToken } from '../../worker/domain/email-tokens';
 import { utf8 } from '../../worker/lib/encoding';
-import { PASSWORD, call, expectProblem, login, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
+import { CAPTCHA_PASS, PASSWORD, call, expectProblem, login, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
 
 describe('signup', () => {
   it('creates a tenant and its owner and signs them in', async () => {
     const email = uniqueEmail();
-    const res = await call('/v1/auth/signup', { body: { tenant_name: 'Blue Fox Ltd', email: ` ${email.toUpperCase()} `, password: PASSWORD } });
+    const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Blue Fox Ltd', email: ` ${email.toUpperCase()} `, password: PASSWORD } });
     expect(res.status).toBe(201);
     expect(res.json.user).toMatchObject({ email, email_verified: false });
     expect(res.json.tenant).toMatchObject({ name: 'Blue Fox Ltd', slug: expect.stringMatching(/^blue-fox-ltd/), plan: 'free' });
@@ -21,7 +21,7 @@ describe('signup', () => {
 
   it('refuses a weak password and says why', async () => {
     for (const password of ['short', 'password123', 'qwertyuiop12']) {
-      const res = await call('/v1/auth/signup', { body: { tenant_name: 'Weak Co', email: uniqueEmail(), password } });
+      const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Weak Co', email: uniqueEmail(), password } });
       expectProblem(res, 422, 'weak-password');
       expect(res.json.detail.length).toBeGreaterThan(10);
       expect(res.json.errors[0].field).toBe('password');
@@ -29,18 +29,18 @@ describe('signup', () => {
   });
 
   it('refuses a password built from the email address', async () => {
-    const res = await call('/v1/auth/signup', { body: { tenant_name: 'Name Co', email: 'margaretthatcher@example.com', password: 'margaretthatcher1' } });
+    const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Name Co', email: 'margaretthatcher@example.com', password: 'margaretthatcher1' } });
     expectProblem(res, 422, 'weak-password');
   });
 
   it('refuses an email that already has an account', async () => {
     const s = await signupTenant();
-    const res = await call('/v1/auth/signup', { body: { tenant_name: 'Other', email: s.email, password: PASSWORD } });
+    const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Other', email: s.email, password: PASSWORD } });
     expectProblem(res, 409, 'conflict');
   });
 
   it('lists the failing fields for invalid input', async () => {
-    const res = await call('/v1/auth/signup', { body: { tenant_name: 'x', email: 'not-an-email', password: PASSWORD } });
+    const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'x', email: 'not-an-email', password: PASSWORD } });
     expectProblem(res, 400, 'validation-error');
     const fields = res.json.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['email', 'tenant_name']);
@@ -64,10 +64,12 @@ describe('login and lockout', () => {
     expect(wrong.json.detail).toBe(unknown.json.detail);
   });
 
-  it('locks the account after 5 failures, even for the right password, with Retry-After', async () => {
+  it('locks the account after 5 failures, even for the right password and a solved CAPTCHA, with Retry-After', async () => {
     const s = await signupTenant();
-    for (let i = 0; i < 5; i++) expect((await call('/v1/auth/login', { body: { email: s.email, password: `Wrong-Guess-${i}-xyz` } })).status).toBe(401);
-    const locked = await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD } });
+    for (let i = 0; i < 5; i++) {
+      expect((await call('/v1/auth/login', { body: { email: s.email, password: `Wrong-Guess-${i}-xyz`, captcha_token: CAPTCHA_PASS } })).status).toBe(401);
+    }
+    const locked = await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD, captcha_token: CAPTCHA_PASS } });
     expectProblem(locked, 429, 'account-locked');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
   });
@@ -182,8 +184,8 @@ describe('email verification and password reset', () => {
 
   it('password-reset answers 202 whether or not the account exists', async () => {
     const s = await signupTenant();
-    expect((await call('/v1/auth/password-reset', { body: { email: s.email } })).status).toBe(202);
-    expect((await call('/v1/auth/password-reset', { body: { email: uniqueEmail('nobody') } })).status).toBe(202);
+    expect((await call('/v1/auth/password-reset', { body: { captcha_token: CAPTCHA_PASS, email: s.email } })).status).toBe(202);
+    expect((await call('/v1/auth/password-reset', { body: { captcha_token: CAPTCHA_PASS, email: uniqueEmail('nobody') } })).status).toBe(202);
   });
 
   it('confirming a reset sets the password, ends every session, and the link works once', async () => {
@@ -222,10 +224,48 @@ describe('emails through the real sink', () => {
 
   it('password reset emails a single-use link', async () => {
     const s = await signupTenant();
-    await call('/v1/auth/password-reset', { body: { email: s.email } });
+    await call('/v1/auth/password-reset', { body: { captcha_token: CAPTCHA_PASS, email: s.email } });
     const mail = await waitForEmail(s.email, /Reset your Edgepost password/);
     const token = tokenFromLink(mail.links.find((l) => l.includes('/reset-password?token='))!);
     expect((await call('/v1/auth/password-reset/confirm', { body: { token, password: 'Copper-Willow-Falcon-27' } })).status).toBe(204);
     expect((await login(s.email, 'Copper-Willow-Falcon-27')).userId).toBe(s.userId);
+  });
+});
+
+describe('CAPTCHA (development stand-in, same interface as Turnstile)', () => {
+  it('signup and password reset need it; a bad token is refused', async () => {
+    const email = uniqueEmail();
+    expectProblem(await call('/v1/auth/signup', { body: { tenant_name: 'Bot Farm', email, password: PASSWORD } }), 400, 'captcha-required');
+    expectProblem(await call('/v1/auth/signup', { body: { tenant_name: 'Bot Farm', email, password: PASSWORD, captcha_token: 'forged' } }), 400, 'captcha-failed');
+    expectProblem(await call('/v1/auth/password-reset', { body: { email } }), 400, 'captcha-required');
+    const info = await call('/v1/auth/captcha');
+    expect(info.json).toEqual({ provider: 'stand-in', site_key: null });
+  });
+
+  it('login asks for it after 3 failures, before the lockout', async () => {
+    const s = await signupTenant();
+    for (let i = 0; i < 3; i++) await call('/v1/auth/login', { body: { email: s.email, password: `Wrong-Guess-${i}-abc` } });
+    const res = await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD } });
+    expectProblem(res, 400, 'captcha-required');
+    expect(res.json.errors[0].field).toBe('captcha_token');
+    expectProblem(await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD, captcha_token: 'nope' } }), 400, 'captcha-failed');
+    expect((await call('/v1/auth/login', { body: { email: s.email, password: PASSWORD, captcha_token: CAPTCHA_PASS } })).status).toBe(200);
+  });
+});
+
+describe('Turnstile verifier', () => {
+  it('posts the token, secret and IP to siteverify and trusts only success: true', async () => {
+    const { turnstileVerifier } = await import('../../worker/domain/captcha');
+    const seen: FormData[] = [];
+    const fake = (answer: object) =>
+      (async (_url: RequestInfo | URL, init?: RequestInit) => {
+        seen.push(init!.body as FormData);
+        return new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json' } });
+      }) as typeof fetch;
+    expect(await turnstileVerifier('site', 'secret-x', fake({ success: true })).verify('tok', '203.0.113.9')).toBe(true);
+    expect(seen[0]!.get('secret')).toBe('secret-x');
+    expect(seen[0]!.get('response')).toBe('tok');
+    expect(seen[0]!.get('remoteip')).toBe('203.0.113.9');
+    expect(await turnstileVerifier('site', 'secret-x', fake({ success: false, 'error-codes': ['invalid-input-response'] })).verify('tok', null)).toBe(false);
   });
 });

@@ -3,8 +3,11 @@ import { getDb } from '../../worker/db/client';
 import { memberships, users, type Role } from '../../worker/db/schema';
 import { hashPassword } from '../../worker/lib/crypto';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
+import { STAND_IN_PASS_TOKEN } from '../../worker/domain/captcha';
 
 export const BASE = 'http://api.test';
+/** The CAPTCHA stand-in's pass token (tests run with APP_ENV=test). */
+export const CAPTCHA_PASS = STAND_IN_PASS_TOKEN;
 /** Strong enough for zxcvbn, and the same everywhere so tests stay readable. */
 export const PASSWORD = 'Plum-Harbor-Velvet-Orbit-93';
 
@@ -47,7 +50,7 @@ export interface Session {
 
 export async function signupTenant(name = 'Acme Corp'): Promise<Session> {
   const email = uniqueEmail('owner');
-  const res = await call('/v1/auth/signup', { body: { tenant_name: name, email, password: PASSWORD, name: 'Olive Owner' } });
+  const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: name, email, password: PASSWORD, name: 'Olive Owner' } });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.json)}`);
   return { token: res.json.token, refreshToken: res.json.refresh_token, userId: res.json.user.id, tenantId: res.json.tenant.id, email };
 }

@@ -7,7 +7,7 @@ import { tenants } from '../../worker/db/schema';
 import { issueEmailToken } from '../../worker/domain/email-tokens';
 import { PURGE_AFTER_MS, purgeClosedTenants } from '../../worker/domain/tenant-lifecycle';
 import { signToken } from '../../worker/lib/signed-tokens';
-import { PASSWORD, SELF_FETCH, addMember, call, enrollTotp, expectProblem, login, signupTenant, waitForEmail } from './helpers';
+import { CAPTCHA_PASS, PASSWORD, SELF_FETCH, addMember, call, enrollTotp, expectProblem, login, signupTenant, waitForEmail } from './helpers';
 
 async function waitForJob(token: string, jobId: string) {
   for (let i = 0; i < 100; i++) {
@@ -74,7 +74,7 @@ describe('closing an account', () => {
     const slug = (await call('/v1/tenant', { token: owner.token })).json.slug;
     await call('/v1/tenant/close', { token: owner.token, body: { confirm: slug, password: PASSWORD } });
 
-    const adminSignup = await call('/v1/auth/signup', { body: { tenant_name: 'Ops', email: 'admin@edgepost.test', password: PASSWORD } });
+    const adminSignup = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Ops', email: 'admin@edgepost.test', password: PASSWORD } });
     await call('/v1/auth/verify-email', { body: { token: await issueEmailToken(getDb(env), adminSignup.json.user.id, 'verify_email') } });
     await enrollTotp({ token: adminSignup.json.token });
     const restored = await call(`/v1/admin/tenants/${owner.tenantId}/restore`, { method: 'POST', token: adminSignup.json.token });

@@ -7,7 +7,8 @@ import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem } from '../lib/problem';
 import { audit, auditStatement } from './audit';
 import { consumeEmailToken, issueEmailToken } from './email-tokens';
-import { assertNotLocked, clearAccountFailures, recordFailure, throttleKeys } from './login-throttle';
+import { THROTTLE, assertNotLocked, clearAccountFailures, recentFailures, recordFailure, throttleKeys } from './login-throttle';
+import { assertCaptcha } from './captcha';
 import { assertStrongPassword } from './passwords';
 import { revokeSession, revokeUserSessions, startSession, type ClientInfo } from './sessions';
 import { notify } from './notifications';
@@ -43,9 +44,10 @@ export async function sendVerificationEmail(env: Env, db: DB, user: User) {
 export async function signup(
   env: Env,
   db: DB,
-  input: { tenant_name: string; email: string; password: string; name?: string | null },
+  input: { tenant_name: string; email: string; password: string; name?: string | null; captcha_token?: string },
   client: ClientInfo,
 ) {
+  await assertCaptcha(env, input.captcha_token, client.ip);
   const email = normalizeEmail(input.email);
   assertStrongPassword(input.password, [email, input.name ?? '', input.tenant_name]);
   if (await db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
@@ -81,10 +83,11 @@ async function loginTenant(db: DB, userId: string, tenantId?: string) {
   return rows.map((r) => r.tenant).find((t) => t.status !== 'closed');
 }
 
-export async function login(env: Env, db: DB, input: { email: string; password: string; tenant_id?: string }, client: ClientInfo) {
+export async function login(env: Env, db: DB, input: { email: string; password: string; tenant_id?: string; captcha_token?: string }, client: ClientInfo) {
   const email = normalizeEmail(input.email);
   const keys = await throttleKeys(email, client.ip);
   await assertNotLocked(db, keys);
+  if ((await recentFailures(db, keys)) >= THROTTLE.captchaAfterFailures) await assertCaptcha(env, input.captcha_token, client.ip);
   const user = await db.select().from(users).where(eq(users.email, email)).get();
   // Always run PBKDF2, so response time does not tell whether the account exists.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -148,7 +151,9 @@ export async function verifyEmail(db: DB, token: string) {
 }
 
 /** Always succeeds from the caller's point of view: whether an account exists is not revealed. */
-export async function requestPasswordReset(env: Env, db: DB, emailInput: string, ip: string | null) {
+export async function requestPasswordReset(env: Env, db: DB, input: { email: string; captcha_token?: string }, ip: string | null) {
+  await assertCaptcha(env, input.captcha_token, ip);
+  const emailInput = input.email;
   const user = await db.select().from(users).where(eq(users.email, normalizeEmail(emailInput))).get();
   if (!user) return;
   const token = await issueEmailToken(db, user.id, 'password_reset');

@@ -13,6 +13,7 @@ export const THROTTLE = {
   lockMs: 15 * 60_000,
   maxPerAccount: 5,
   maxPerIp: 30,
+  captchaAfterFailures: 3,
 } as const;
 
 export async function throttleKeys(email: string, ip: string | null) {
@@ -37,6 +38,16 @@ export async function assertNotLocked(db: DB, keys: Keys, now = Date.now()) {
       });
     }
   }
+}
+
+/** Recent failures of the most-failed key: from CAPTCHA_AFTER_FAILURES on, login needs a CAPTCHA. */
+export async function recentFailures(db: DB, keys: Keys, now = Date.now()) {
+  let worst = 0;
+  for (const { key } of keys) {
+    const row = await db.select().from(authThrottle).where(eq(authThrottle.key, key)).get();
+    if (row && row.windowStartedAt.getTime() >= now - THROTTLE.windowMs) worst = Math.max(worst, row.failures);
+  }
+  return worst;
 }
 
 /** Counts one failure on every key; the one that reaches its maximum locks. */

@@ -24,6 +24,8 @@ const TITLES = {
   'validation-error': [400, 'Your request is not valid'],
   'malformed-json': [400, 'The request body is not valid JSON'],
   'bad-request': [400, 'Bad request'],
+  'captcha-required': [400, 'CAPTCHA required'],
+  'captcha-failed': [400, 'CAPTCHA not passed'],
   unauthorized: [401, 'Authentication required'],
   'invalid-credentials': [401, 'Invalid credentials'],
   'invalid-token': [401, 'Invalid or expired token'],

@@ -5,6 +5,7 @@ import { users } from '../db/schema';
 import { confirmPasswordReset, login, logout, requestPasswordReset, sendVerificationEmail, signup, verifyEmail, verifyLoginSecondFactor } from '../domain/auth';
 import { acceptInvitation, previewInvitation } from '../domain/members';
 import { rotateRefreshToken } from '../domain/sessions';
+import { captchaFor } from '../domain/captcha';
 import { config } from '../env';
 import { userOf } from '../middleware/auth';
 import type { App } from '../types';
@@ -13,20 +14,21 @@ import { defineRoute } from './define';
 import { AuthResult, Email, MfaChallenge, Password, Role, TokenPair, errors, json, jsonBody, noContent } from './schemas';
 
 const tags = ['Auth'];
+const CaptchaToken = z.string().max(4096).optional().openapi({ description: 'Cloudflare Turnstile token (the development stand-in accepts XXXX.DUMMY.TOKEN.XXXX); see GET /v1/auth/captcha' });
 
 const routes = {
   signup: defineRoute({
     method: 'post', path: '/v1/auth/signup', access: 'public', tags,
     summary: 'Create a workspace (tenant) and its owner',
     request: {
-      body: jsonBody(z.object({ tenant_name: z.string().trim().min(2).max(100), email: Email, password: Password, name: z.string().trim().max(100).optional() })),
+      body: jsonBody(z.object({ tenant_name: z.string().trim().min(2).max(100), email: Email, password: Password, name: z.string().trim().max(100).optional(), captcha_token: CaptchaToken })),
     },
     responses: { 201: json(AuthResult, 'Signed up and signed in; a confirmation email is on its way'), 400: errors[400], 409: errors[409], 422: errors[422] },
   }),
   login: defineRoute({
     method: 'post', path: '/v1/auth/login', access: 'public', tags,
     summary: 'Sign in with email and password',
-    request: { body: jsonBody(z.object({ email: Email, password: Password, tenant_id: z.string().max(64).optional() })) },
+    request: { body: jsonBody(z.object({ email: Email, password: Password, tenant_id: z.string().max(64).optional(), captcha_token: CaptchaToken.openapi({ description: 'Required after 3 recent failed sign-ins (the API answers captcha-required)' }) })) },
     responses: {
       200: json(z.union([AuthResult, MfaChallenge]), 'Signed in, or — with two-factor authentication on — a challenge for /v1/auth/2fa/verify'),
       400: errors[400],
@@ -46,6 +48,11 @@ const routes = {
     request: { body: jsonBody(z.object({ refresh_token: z.string().min(1).max(200) })) },
     responses: { 200: json(TokenPair), 400: errors[400], 401: errors[401] },
   }),
+  captcha: defineRoute({
+    method: 'get', path: '/v1/auth/captcha', access: 'public', tags,
+    summary: 'Which CAPTCHA the forms must show: Cloudflare Turnstile (with its site key) or the development stand-in',
+    responses: { 200: json(z.object({ provider: z.enum(['turnstile', 'stand-in']), site_key: z.string().nullable() })) },
+  }),
   logout: defineRoute({
     method: 'post', path: '/v1/auth/logout', access: 'user', tags,
     summary: 'End the current session',
@@ -54,7 +61,7 @@ const routes = {
   passwordReset: defineRoute({
     method: 'post', path: '/v1/auth/password-reset', access: 'public', tags,
     summary: 'Email a single-use password reset link (answers 202 whether or not the account exists)',
-    request: { body: jsonBody(z.object({ email: Email })) },
+    request: { body: jsonBody(z.object({ email: Email, captcha_token: CaptchaToken })) },
     responses: { 202: { description: 'If the account exists, a link is on its way' }, 400: errors[400] },
   }),
   passwordResetConfirm: defineRoute({
@@ -96,12 +103,16 @@ export function registerAuth(app: App) {
     const { pair } = await rotateRefreshToken(getDb(c.env), config(c.env).JWT_SECRET, c.req.valid('json').refresh_token, clientInfo(c));
     return c.json(pair, 200);
   });
+  app.openapi(routes.captcha, (c) => {
+    const v = captchaFor(c.env);
+    return c.json({ provider: v.provider, site_key: v.siteKey }, 200);
+  });
   app.openapi(routes.logout, async (c) => {
     await logout(getDb(c.env), userOf(c.get('principal')), clientInfo(c).ip);
     return c.body(null, 204);
   });
   app.openapi(routes.passwordReset, async (c) => {
-    await requestPasswordReset(c.env, getDb(c.env), c.req.valid('json').email, clientInfo(c).ip);
+    await requestPasswordReset(c.env, getDb(c.env), c.req.valid('json'), clientInfo(c).ip);
     return c.body(null, 202);
   });
   app.openapi(routes.passwordResetConfirm, async (c) => {
