@@ -10,6 +10,7 @@ import { registerJobs } from './jobs';
 import { registerMe } from './me';
 import { registerMembers } from './members';
 import { registerNotifications } from './notifications';
+import { registerOnboarding } from './onboarding';
 import { registerTenant } from './tenant';
 import { registerWorkspaces } from './workspaces';
 
@@ -22,6 +23,7 @@ export function registerRoutes(app: App) {
   registerAccount(app);
   registerTenant(app);
   registerWorkspaces(app);
+  registerOnboarding(app);
   registerMembers(app);
   registerApiKeys(app);
   registerAuditLog(app);

@@ -1,0 +1,23 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../../worker/db/client';
+import { issueEmailToken } from '../../worker/domain/email-tokens';
+import { call, signupTenant } from './helpers';
+
+const done = (body: { steps: { key: string; done: boolean }[] }) => body.steps.filter((s) => s.done).map((s) => s.key);
+
+describe('onboarding checklist', () => {
+  it('ticks steps from the data as the work gets done', async () => {
+    const s = await signupTenant();
+    const start = await call('/v1/onboarding', { token: s.token });
+    expect(start.json.total).toBe(7);
+    // A free plan sends from the platform domain: nothing to set up.
+    expect(done(start.json)).toEqual(['sending_domain']);
+
+    await call('/v1/auth/verify-email', { body: { token: await issueEmailToken(getDb(env), s.userId, 'verify_email') } });
+    await call('/v1/tenant', { method: 'PATCH', token: s.token, body: { postal_address: { line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' } } });
+    const after = await call('/v1/onboarding', { token: s.token });
+    expect(done(after.json)).toEqual(['confirm_email', 'organisation', 'sending_domain']);
+    expect(after.json.completed).toBe(3);
+  });
+});

@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import type { DB } from '../db/client';
+import { plans, tenants, users } from '../db/schema';
+import { notFound } from '../lib/problem';
+
+export interface OnboardingStep {
+  key: string;
+  label: string;
+  done: boolean;
+  /** The dashboard screen that does it. */
+  href: string;
+  /** False while the feature behind the step is not part of this installation yet. */
+  available: boolean;
+}
+
+/**
+ * The getting-started checklist. Each step ticks itself from the data, never from a flag the
+ * user sets. Steps whose features arrive with later modules (domains, contacts, templates,
+ * campaigns) report available: false until those modules register their check here.
+ */
+export async function onboardingSteps(db: DB, tenantId: string, userId: string) {
+  const row = await db
+    .select({ verified: users.emailVerifiedAt, address: tenants.postalAddress, customDomains: plans.customDomains })
+    .from(tenants)
+    .innerJoin(plans, eq(plans.id, tenants.planId))
+    .innerJoin(users, eq(users.id, userId))
+    .where(eq(tenants.id, tenantId))
+    .get();
+  if (!row) throw notFound('Workspace');
+  const steps: OnboardingStep[] = [
+    { key: 'confirm_email', label: 'Confirm your email address', done: Boolean(row.verified), href: '/account', available: true },
+    { key: 'organisation', label: 'Add your organisation and postal address', done: Boolean(row.address), href: '/settings', available: true },
+    // Free plans send from the platform's own signed domain, so there is nothing to set up.
+    row.customDomains
+      ? { key: 'sending_domain', label: 'Verify a sending domain', done: false, href: '/domains', available: false }
+      : { key: 'sending_domain', label: 'Send from the platform domain (free plan)', done: true, href: '/settings', available: true },
+    { key: 'import_contacts', label: 'Import your contacts', done: false, href: '/contacts/import', available: false },
+    { key: 'create_template', label: 'Create a template', done: false, href: '/templates/new', available: false },
+    { key: 'send_test', label: 'Send yourself a test email', done: false, href: '/templates', available: false },
+    { key: 'first_campaign', label: 'Send your first campaign', done: false, href: '/campaigns/new', available: false },
+  ];
+  return { steps, completed: steps.filter((s) => s.done).length, total: steps.length };
+}
