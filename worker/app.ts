@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { config } from './env';
+import { reportError } from './lib/error-reporter';
 import { errorFields, log } from './lib/log';
 import { Problem, problemResponse, validationProblem } from './lib/problem';
 import { securityHeaders } from './middleware/security-headers';
@@ -89,6 +90,9 @@ export function createApp() {
       problem = new Problem(err.status === 413 ? 'payload-too-large' : 'bad-request', err.message || 'Bad request.');
     } else {
       log('error', 'unhandled_error', { request_id: c.get('requestId'), route: c.req.routePath, ...errorFields(err) });
+      c.executionCtx.waitUntil(
+        reportError(c.env.ERROR_REPORTING_DSN, err, { requestId: c.get('requestId'), route: c.req.routePath, tenantId: c.get('principal')?.tenantId, environment: c.env.APP_ENV }),
+      );
       problem = new Problem('internal-error', `Something went wrong on our side. Quote request id ${c.get('requestId')} when asking for help.`);
     }
     const res = problemResponse(problem, instance, c.get('requestId'));

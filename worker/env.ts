@@ -29,6 +29,8 @@ export interface Env {
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
   TURNSTILE_SITE_KEY?: string;
   TURNSTILE_SECRET_KEY?: string;
+  /** Sentry-compatible DSN for unhandled errors; unset (the default locally) turns reporting off. */
+  ERROR_REPORTING_DSN?: string;
 
   /** Secrets (.dev.vars locally, `wrangler secret put` in production). */
   JWT_SECRET: string;
