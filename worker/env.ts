@@ -38,6 +38,8 @@ export interface Env {
   TOKEN_SIGNING_KEYS: string;
   /** 64 hex chars: AES-256-GCM key for credentials at rest. */
   ENCRYPTION_KEY: string;
+  /** The key before the last rotation, still accepted for decryption until everything is re-encrypted. */
+  ENCRYPTION_KEY_PREVIOUS?: string;
   SMTP_USER?: string;
   SMTP_PASS?: string;
 }
@@ -60,6 +62,7 @@ export const ConfigSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   TOKEN_SIGNING_KEYS: z.string().regex(/^[\w-]+:[^,]{32,}(,[\w-]+:[^,]{32,})*$/, 'must be kid:secret[,kid:secret…] with secrets of 32+ chars'),
   ENCRYPTION_KEY: hex64,
+  ENCRYPTION_KEY_PREVIOUS: hex64.optional(),
   TURNSTILE_SITE_KEY: z.string().min(1).optional(),
   TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
 }).refine((c) => c.APP_ENV !== 'production' || (c.TURNSTILE_SITE_KEY && c.TURNSTILE_SECRET_KEY), {
@@ -83,6 +86,12 @@ export function config(env: Env): Config {
     cache.set(env, c);
   }
   return c;
+}
+
+/** Encryption keys for secrets at rest: the current one first (it encrypts), then the previous one. */
+export function encryptionKeys(env: Env): readonly [string, ...string[]] {
+  const c = config(env);
+  return c.ENCRYPTION_KEY_PREVIOUS ? [c.ENCRYPTION_KEY, c.ENCRYPTION_KEY_PREVIOUS] : [c.ENCRYPTION_KEY];
 }
 
 export const isSuperAdminEmail = (env: Env, email: string) =>

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { memberships, tenants, users, type Tenant, type User } from '../db/schema';
-import { config, type Env } from '../env';
+import { config, encryptionKeys, type Env } from '../env';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../lib/crypto';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem } from '../lib/problem';
@@ -128,7 +128,7 @@ export async function verifyLoginSecondFactor(env: Env, db: DB, input: { mfa_tok
   if (!user || !tenant) throw new Problem('invalid-token', 'The sign-in step has expired; enter your email and password again.');
   const keys = await throttleKeys(user.email, client.ip);
   await assertNotLocked(db, keys);
-  if (!(await verifySecondFactor(db, cfg.ENCRYPTION_KEY, user, input.code))) {
+  if (!(await verifySecondFactor(db, encryptionKeys(env), user, input.code))) {
     await recordFailure(db, keys);
     await audit(db, { tenantId: tenant.id, actor: { type: 'anonymous', id: user.id }, action: 'auth.login_failed', target: { type: 'user', id: user.id }, ip: client.ip, metadata: { reason: 'bad_second_factor' } });
     throw new Problem('invalid-credentials', 'The code is not valid. Use the current code from your authenticator app, or one of your backup codes.', {

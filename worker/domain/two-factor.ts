@@ -3,6 +3,9 @@ import { jwtVerify, SignJWT } from 'jose';
 import { Secret, TOTP } from 'otpauth';
 import { renderSVG } from 'uqr';
 import type { DB } from '../db/client';
+
+/** The current encryption key first, then previous ones (env.encryptionKeys). */
+export type EncryptionKeys = readonly [string, ...string[]];
 import { totpBackupCodes, users, type User } from '../db/schema';
 import { decryptSecret, encryptSecret, randomBytes, sha256Hex, verifyPassword } from '../lib/crypto';
 import { utf8 } from '../lib/encoding';
@@ -21,11 +24,11 @@ function totpFor(user: Pick<User, 'email'>, secretBase32: string) {
 }
 
 /** Starts enrolment: a new secret (not active until confirmed with a code), its otpauth:// URL and a QR code. */
-export async function beginTotpSetup(db: DB, encryptionKey: string, user: User) {
+export async function beginTotpSetup(db: DB, keys: EncryptionKeys, user: User) {
   if (user.totpEnabledAt) throw new Problem('conflict', 'Two-factor authentication is already on. Turn it off first to enrol a new device.');
   const secret = new Secret({ size: 20 });
   const totp = totpFor(user, secret.base32);
-  await db.update(users).set({ totpSecret: await encryptSecret(encryptionKey, secret.base32), updatedAt: new Date() }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ totpSecret: await encryptSecret(keys[0], secret.base32), updatedAt: new Date() }).where(eq(users.id, user.id)).run();
   const url = totp.toString();
   return { secret: secret.base32, otpauth_url: url, qr_svg: renderSVG(url, { border: 2 }) };
 }
@@ -34,9 +37,9 @@ export async function beginTotpSetup(db: DB, encryptionKey: string, user: User) 
  * Checks a 6-digit code (±1 step for clock drift) and refuses a step already used, so a code seen
  * over someone's shoulder cannot be replayed within its window.
  */
-async function acceptTotpCode(db: DB, encryptionKey: string, user: User, code: string, now = Date.now()): Promise<boolean> {
+async function acceptTotpCode(db: DB, keys: EncryptionKeys, user: User, code: string, now = Date.now()): Promise<boolean> {
   if (!user.totpSecret || !/^\d{6}$/.test(code)) return false;
-  const totp = totpFor(user, await decryptSecret(encryptionKey, user.totpSecret));
+  const totp = totpFor(user, await decryptSecret(keys, user.totpSecret));
   const delta = totp.validate({ token: code, timestamp: now, window: 1 });
   if (delta === null) return false;
   const step = Math.floor(now / 1000 / PERIOD) + delta;
@@ -60,10 +63,10 @@ async function replaceBackupCodes(db: DB, userId: string) {
 }
 
 /** Confirms enrolment with a code from the app; returns the 10 single-use backup codes, shown once. */
-export async function enableTotp(db: DB, encryptionKey: string, user: User, code: string, tenantId: string, ip: string | null) {
+export async function enableTotp(db: DB, keys: EncryptionKeys, user: User, code: string, tenantId: string, ip: string | null) {
   if (user.totpEnabledAt) throw new Problem('conflict', 'Two-factor authentication is already on.');
   if (!user.totpSecret) throw new Problem('conflict', 'Start the setup first.');
-  if (!(await acceptTotpCode(db, encryptionKey, user, code))) throw invalidCode();
+  if (!(await acceptTotpCode(db, keys, user, code))) throw invalidCode();
   const backup = await replaceBackupCodes(db, user.id);
   await db.batch([
     db.update(users).set({ totpEnabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, user.id)),
@@ -73,19 +76,19 @@ export async function enableTotp(db: DB, encryptionKey: string, user: User, code
   return backup.codes;
 }
 
-export async function regenerateBackupCodes(db: DB, encryptionKey: string, user: User, code: string, tenantId: string, ip: string | null) {
+export async function regenerateBackupCodes(db: DB, keys: EncryptionKeys, user: User, code: string, tenantId: string, ip: string | null) {
   if (!user.totpEnabledAt) throw new Problem('conflict', 'Two-factor authentication is off.');
-  if (!(await acceptTotpCode(db, encryptionKey, user, code))) throw invalidCode();
+  if (!(await acceptTotpCode(db, keys, user, code))) throw invalidCode();
   const backup = await replaceBackupCodes(db, user.id);
   await db.batch([...backup.statements, auditStatement(db, { tenantId, actor: { type: 'user', id: user.id }, action: 'user.2fa_backup_codes_regenerated', target: { type: 'user', id: user.id }, ip })]);
   return backup.codes;
 }
 
-export async function disableTotp(db: DB, encryptionKey: string, user: User, input: { password: string; code: string }, blockers: { requiredBy: string | null }, tenantId: string, ip: string | null) {
+export async function disableTotp(db: DB, keys: EncryptionKeys, user: User, input: { password: string; code: string }, blockers: { requiredBy: string | null }, tenantId: string, ip: string | null) {
   if (!user.totpEnabledAt) throw new Problem('conflict', 'Two-factor authentication is already off.');
   if (blockers.requiredBy) throw new Problem('conflict', `Two-factor authentication is required ${blockers.requiredBy}; it cannot be turned off.`);
   if (!(await verifyPassword(input.password, user.passwordHash))) throw new Problem('invalid-credentials', 'The password is not correct.');
-  if (!(await verifySecondFactor(db, encryptionKey, user, input.code))) throw invalidCode();
+  if (!(await verifySecondFactor(db, keys, user, input.code))) throw invalidCode();
   await db.batch([
     db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: new Date() }).where(eq(users.id, user.id)),
     db.delete(totpBackupCodes).where(eq(totpBackupCodes.userId, user.id)),
@@ -94,8 +97,8 @@ export async function disableTotp(db: DB, encryptionKey: string, user: User, inp
 }
 
 /** A 6-digit TOTP code, or a backup code (which is then spent). */
-export async function verifySecondFactor(db: DB, encryptionKey: string, user: User, code: string): Promise<boolean> {
-  if (/^\d{6}$/.test(code.trim())) return acceptTotpCode(db, encryptionKey, user, code.trim());
+export async function verifySecondFactor(db: DB, keys: EncryptionKeys, user: User, code: string): Promise<boolean> {
+  if (/^\d{6}$/.test(code.trim())) return acceptTotpCode(db, keys, user, code.trim());
   const hash = await sha256Hex(normalizeBackupCode(code));
   const spent = await db
     .update(totpBackupCodes)

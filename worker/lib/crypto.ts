@@ -66,9 +66,20 @@ export async function encryptSecret(hexKey: string, plaintext: string): Promise<
   return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ct))}`;
 }
 
-export async function decryptSecret(hexKey: string, sealed: string): Promise<string> {
+/**
+ * Opens a sealed secret with the first key that fits: the current key, then previous ones, so the
+ * encryption key can be rotated without breaking stored credentials (see reencryptSecrets).
+ */
+export async function decryptSecret(hexKeys: string | readonly string[], sealed: string): Promise<string> {
   const [version, iv, ct] = sealed.split('.');
   if (version !== 'v1' || !iv || !ct) throw new Error('unknown sealed secret format');
-  const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv) }, await aesKey(hexKey), fromBase64Url(ct));
-  return new TextDecoder().decode(pt);
+  for (const hexKey of typeof hexKeys === 'string' ? [hexKeys] : hexKeys) {
+    try {
+      const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv) }, await aesKey(hexKey), fromBase64Url(ct));
+      return new TextDecoder().decode(pt);
+    } catch {
+      // AES-GCM authentication failed: not this key; try the next.
+    }
+  }
+  throw new Error('no configured encryption key opens this secret');
 }

@@ -3,7 +3,7 @@ import { getDb } from '../db/client';
 import { userView } from '../domain/auth';
 import { confirmEmailChange, getUser, listSessions, revokeOtherSessions, revokeOwnSession, twoFactorRequiredBy, updateProfile } from '../domain/account';
 import { beginTotpSetup, disableTotp, enableTotp, regenerateBackupCodes, remainingBackupCodes } from '../domain/two-factor';
-import { config } from '../env';
+import { encryptionKeys } from '../env';
 import { userOf } from '../middleware/auth';
 import type { App } from '../types';
 import { clientInfo } from './context';
@@ -106,25 +106,25 @@ export function registerAccount(app: App) {
   });
   app.openapi(routes.setup, async (c) => {
     const db = getDb(c.env);
-    return c.json(await beginTotpSetup(db, config(c.env).ENCRYPTION_KEY, await getUser(db, userOf(c.get('principal')).userId)), 200);
+    return c.json(await beginTotpSetup(db, encryptionKeys(c.env), await getUser(db, userOf(c.get('principal')).userId)), 200);
   });
   app.openapi(routes.enable, async (c) => {
     const db = getDb(c.env);
     const p = userOf(c.get('principal'));
-    const codes = await enableTotp(db, config(c.env).ENCRYPTION_KEY, await getUser(db, p.userId), c.req.valid('json').code, p.tenantId, clientInfo(c).ip);
+    const codes = await enableTotp(db, encryptionKeys(c.env), await getUser(db, p.userId), c.req.valid('json').code, p.tenantId, clientInfo(c).ip);
     return c.json({ backup_codes: codes }, 200);
   });
   app.openapi(routes.disable, async (c) => {
     const db = getDb(c.env);
     const p = userOf(c.get('principal'));
     const user = await getUser(db, p.userId);
-    await disableTotp(db, config(c.env).ENCRYPTION_KEY, user, c.req.valid('json'), { requiredBy: await twoFactorRequiredBy(c.env, db, user) }, p.tenantId, clientInfo(c).ip);
+    await disableTotp(db, encryptionKeys(c.env), user, c.req.valid('json'), { requiredBy: await twoFactorRequiredBy(c.env, db, user) }, p.tenantId, clientInfo(c).ip);
     return c.body(null, 204);
   });
   app.openapi(routes.backupCodes, async (c) => {
     const db = getDb(c.env);
     const p = userOf(c.get('principal'));
-    const codes = await regenerateBackupCodes(db, config(c.env).ENCRYPTION_KEY, await getUser(db, p.userId), c.req.valid('json').code, p.tenantId, clientInfo(c).ip);
+    const codes = await regenerateBackupCodes(db, encryptionKeys(c.env), await getUser(db, p.userId), c.req.valid('json').code, p.tenantId, clientInfo(c).ip);
     return c.json({ backup_codes: codes }, 200);
   });
 }

@@ -4,6 +4,8 @@ import { listTenants, setTenantStatus } from '../domain/admin';
 import { audit } from '../domain/audit';
 import { killSwitch } from '../domain/kill-switch';
 import { restoreTenant } from '../domain/tenant-lifecycle';
+import { reencryptSecrets } from '../domain/key-rotation';
+import { encryptionKeys } from '../env';
 import { tenantView } from '../domain/tenants';
 import { PageQuery, pageOf } from '../lib/pagination';
 import { userOf } from '../middleware/auth';
@@ -37,6 +39,11 @@ const routes = {
     request: { params: IdParam('ten_01hx…') },
     responses: { 200: json(TenantView), 403: errors[403], 404: errors[404], 409: errors[409] },
   }),
+  reencrypt: defineRoute({
+    method: 'post', path: '/v1/admin/encryption/reencrypt', access: 'super_admin', tags,
+    summary: 'After rotating ENCRYPTION_KEY: re-seal every stored secret under the current key',
+    responses: { 200: json(z.object({ checked: z.number().int(), reencrypted: z.number().int(), unreadable: z.number().int() })), 403: errors[403] },
+  }),
   killStatus: defineRoute({
     method: 'get', path: '/v1/admin/kill-switch', access: 'super_admin', tags, summary: 'State of the global kill switch',
     responses: { 200: json(KillStatus), 403: errors[403] },
@@ -67,6 +74,12 @@ export function registerAdmin(app: App) {
   app.openapi(routes.restore, async (c) => {
     const t = await restoreTenant(c.env, getDb(c.env), c.req.valid('param').id, userOf(c.get('principal')).userId);
     return c.json(tenantView(t), 200);
+  });
+  app.openapi(routes.reencrypt, async (c) => {
+    const result = await reencryptSecrets(getDb(c.env), encryptionKeys(c.env));
+    const admin = userOf(c.get('principal'));
+    await audit(getDb(c.env), { tenantId: admin.tenantId, actor: { type: 'user', id: admin.userId }, action: 'admin.secrets_reencrypted', metadata: result });
+    return c.json(result, 200);
   });
   app.openapi(routes.killStatus, async (c) => c.json(await killSwitch(c.env).status(), 200));
   app.openapi(routes.killEngage, async (c) => {
