@@ -31,6 +31,8 @@ export interface StartOptions {
   envFile?: string;
   fresh?: boolean;
   quiet?: boolean;
+  /** false: no dashboard build or Pages process (benchmarks). */
+  dashboard?: boolean;
   log?: (message: string) => void;
 }
 

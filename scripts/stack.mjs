@@ -108,7 +108,7 @@ async function startDashboard({ ports, stateDir, vars, env, quiet }) {
  * running with WRANGLER_REGISTRY_PATH set to that directory.
  *
  * The dashboard is optional: if it does not build or start, `dashboardError` says why and the
- * rest runs without it.
+ * rest runs without it. `dashboard: false` (benchmarks) skips it altogether.
  */
 export async function startStack({
   ports = DEFAULT_PORTS,
@@ -116,6 +116,7 @@ export async function startStack({
   envFile = DEV_VARS_FILE,
   fresh = false,
   quiet = false,
+  dashboard = true,
   log = (message) => console.log(message),
 } = {}) {
   assertNodeVersion();
@@ -125,9 +126,9 @@ export async function startStack({
   try {
     if (fresh) rmSync(stateDir, { recursive: true, force: true });
     vendorAssets();
-    log('Building the dashboard in the background…');
+    if (dashboard) log('Building the dashboard in the background…');
     // Settled to the error, so a failed build neither rejects unhandled nor stops the API.
-    const built = buildDashboard(quiet).then(() => null, (err) => err);
+    const built = dashboard ? buildDashboard(quiet).then(() => null, (err) => err) : Promise.resolve(null);
     const { vars, added } = ensureDevVars(envFile);
     if (added.length) log(`${path.relative(ROOT, envFile)}: generated ${added.join(', ')}.`);
     log('Applying D1 migrations and seeding…');
@@ -138,7 +139,7 @@ export async function startStack({
     log('Starting the API (wrangler dev)…');
     services.api = await startApi({ ports, stateDir, envFile, env, quiet });
     let dashboardError = await built;
-    if (!dashboardError) {
+    if (dashboard && !dashboardError) {
       log('Starting the dashboard (wrangler pages dev)…');
       try {
         services.dashboard = await startDashboard({ ports, stateDir, vars, env, quiet });
