@@ -253,6 +253,89 @@ export const notifications = sqliteTable(
   (t) => [index('notifications_user').on(t.tenantId, t.userId, t.id)],
 );
 
+export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+export interface Consent {
+  source: string;
+  at: string;
+  ip?: string | null;
+  wording_version?: string | null;
+}
+
+export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'boolean'] as const;
+
+/** Per-tenant typed custom fields; values live in contacts.custom under the field's key. */
+export const customFields = sqliteTable(
+  'custom_fields',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    type: text('type', { enum: CUSTOM_FIELD_TYPES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('custom_fields_tenant_key').on(t.tenantId, t.key)],
+);
+
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    /** Normalized (trimmed, lower-cased, punycode domain); unique per tenant. */
+    email: text('email').notNull(),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    phone: text('phone'),
+    company: text('company'),
+    city: text('city'),
+    country: text('country'),
+    language: text('language'),
+    timezone: text('timezone'),
+    status: text('status', { enum: CONTACT_STATUSES }).notNull().default('subscribed'),
+    consent: text('consent', { mode: 'json' }).$type<Consent>(),
+    custom: text('custom', { mode: 'json' }).$type<Record<string, string | number | boolean | null>>(),
+    /** Flags from validation at entry, kept for filtering and list hygiene. */
+    disposable: integer('disposable', { mode: 'boolean' }).notNull().default(false),
+    role: integer('role', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+    /** Soft delete: restorable until purged by the cron 30 days later. */
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('contacts_tenant_email').on(t.tenantId, t.email),
+    // Lists are newest-first by id within a tenant, optionally by status; deleted rows are filtered.
+    index('contacts_tenant_deleted_id').on(t.tenantId, t.deletedAt, t.id),
+    index('contacts_tenant_status_id').on(t.tenantId, t.status, t.id),
+    index('contacts_tenant_last_name').on(t.tenantId, t.lastName),
+    index('contacts_tenant_first_name').on(t.tenantId, t.firstName),
+  ],
+);
+
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('tags_tenant_name').on(t.tenantId, t.name)],
+);
+
+export const contactTags = sqliteTable(
+  'contact_tags',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    tagId: text('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('contact_tags_pk').on(t.contactId, t.tagId), index('contact_tags_tag').on(t.tenantId, t.tagId, t.contactId)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -260,3 +343,4 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Plan = typeof plans.$inferSelect;
+export type Contact = typeof contacts.$inferSelect;

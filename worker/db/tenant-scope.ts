@@ -13,7 +13,7 @@ export type TenantTable = SQLiteTable & { id: SQLiteColumn; tenantId: SQLiteColu
  * (a 404, never a leak). Routes never write a tenant query by hand.
  */
 export function tenantScope(db: DB, tenantId: string) {
-  const own = (table: TenantTable, ...conds: (SQL | undefined)[]) => and(eq(table.tenantId, tenantId), ...conds);
+  const own = (table: { tenantId: SQLiteColumn }, ...conds: (SQL | undefined)[]) => and(eq(table.tenantId, tenantId), ...conds);
 
   return {
     db,

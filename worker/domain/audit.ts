@@ -74,7 +74,7 @@ export async function listAudit(scope: TenantScope, f: AuditFilter, page: { limi
     .from(auditLog)
     .where(
       scope.own(
-        auditLog as typeof auditLog & { tenantId: typeof auditLog.tenantId },
+        auditLog,
         after ? lt(auditLog.id, after) : undefined,
         actionCond,
         f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,

@@ -1,5 +1,6 @@
 import type { DB } from '../db/client';
 import type { Env } from '../env';
+import { purgeDeletedContacts } from './contacts';
 import { purgeExpiredEmailTokens } from './email-tokens';
 import { purgeExpiredThrottles } from './login-throttle';
 import { purgeEndedSessions } from './sessions';
@@ -11,4 +12,5 @@ export async function runHygiene(env: Env, db: DB, now = Date.now()) {
   await purgeExpiredEmailTokens(db, now);
   await purgeExpiredThrottles(db, now);
   await purgeClosedTenants(env, db, now);
+  await purgeDeletedContacts(db, now);
 }

@@ -31,4 +31,7 @@ export const ID_PREFIX = {
   emailToken: 'etk',
   backupCode: 'bkc',
   notification: 'ntf',
+  contact: 'con',
+  tag: 'tag',
+  customField: 'fld',
 } as const;

@@ -4,6 +4,8 @@ import { registerAdmin } from './admin';
 import { registerApiKeys } from './api-keys';
 import { registerAuditLog } from './audit-log';
 import { registerAuth } from './auth';
+import { registerContacts } from './contacts';
+import { registerFieldsAndTags } from './fields-and-tags';
 import { registerDocs } from './docs';
 import { registerHealth } from './health';
 import { registerJobs } from './jobs';
@@ -29,5 +31,7 @@ export function registerRoutes(app: App) {
   registerAuditLog(app);
   registerNotifications(app);
   registerJobs(app);
+  registerContacts(app);
+  registerFieldsAndTags(app);
   registerAdmin(app);
 }

@@ -1,0 +1,248 @@
+import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { contacts, contactTags, customFields, plans, tags, tenants, type Consent, type Contact, type ContactStatus } from '../db/schema';
+import type { TenantScope } from '../db/tenant-scope';
+import { ID_PREFIX, newId } from '../lib/ids';
+import { decodeCursor, toPage } from '../lib/pagination';
+import { Problem, notFound } from '../lib/problem';
+import { auditStatement, type AuditInput } from './audit';
+import { validateEmailSync } from './email-validation';
+
+export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
+
+export interface ContactInput {
+  email: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  city?: string | null;
+  country?: string | null;
+  language?: string | null;
+  timezone?: string | null;
+  status?: ContactStatus;
+  consent?: Consent | null;
+  custom?: Record<string, string | number | boolean | null>;
+  tags?: string[];
+}
+
+export type ContactPatch = Partial<ContactInput>;
+
+export function contactView(c: Contact, tagNames: string[]) {
+  return {
+    id: c.id,
+    email: c.email,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    phone: c.phone,
+    company: c.company,
+    city: c.city,
+    country: c.country,
+    language: c.language,
+    timezone: c.timezone,
+    status: c.status,
+    consent: c.consent,
+    custom: c.custom ?? {},
+    tags: tagNames,
+    flags: { disposable: c.disposable, role: c.role },
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt?.toISOString() ?? null,
+    deleted_at: c.deletedAt?.toISOString() ?? null,
+    purge_after: c.deletedAt ? new Date(c.deletedAt.getTime() + RESTORE_WINDOW_MS).toISOString() : null,
+  };
+}
+
+/** The address, normalized, or a 400 that says what is wrong with it (and what was probably meant). */
+export function acceptEmail(raw: string) {
+  const v = validateEmailSync(raw);
+  if (!v.valid) {
+    const hint = v.suggestion ? ` Did you mean ${v.suggestion}?` : '';
+    throw new Problem('validation-error', `${v.reason ?? 'The email address is not valid.'}${hint}`, {
+      extensions: { errors: [{ field: 'email', message: v.reason ?? 'invalid' }], ...(v.suggestion ? { suggestion: v.suggestion } : {}) },
+    });
+  }
+  return v;
+}
+
+/** Custom values must name a defined field and have its type; dates are ISO 8601 dates. */
+async function checkCustom(scope: TenantScope, custom: Record<string, unknown> | undefined) {
+  if (!custom || !Object.keys(custom).length) return;
+  const defs = await scope.db.select().from(customFields).where(scope.own(customFields)).all();
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  const errors: { field: string; message: string }[] = [];
+  for (const [key, value] of Object.entries(custom)) {
+    const def = byKey.get(key);
+    if (!def) errors.push({ field: `custom.${key}`, message: 'is not a defined field (see /v1/fields)' });
+    else if (value !== null) {
+      const ok =
+        (def.type === 'text' && typeof value === 'string' && value.length <= 1000) ||
+        (def.type === 'number' && typeof value === 'number' && Number.isFinite(value)) ||
+        (def.type === 'boolean' && typeof value === 'boolean') ||
+        (def.type === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)));
+      if (!ok) errors.push({ field: `custom.${key}`, message: `must be a ${def.type}` });
+    }
+  }
+  if (errors.length) throw new Problem('validation-error', errors.map((e) => `${e.field} ${e.message}`).join('; '), { extensions: { errors } });
+}
+
+/** The plan's contact limit counts live (not deleted) contacts. */
+export async function assertContactCapacity(scope: TenantScope, adding: number) {
+  const plan = await scope.db.select({ max: plans.maxContacts, name: plans.name }).from(tenants).innerJoin(plans, eq(plans.id, tenants.planId)).where(eq(tenants.id, scope.tenantId)).get();
+  const [row] = await scope.db.select({ n: count() }).from(contacts).where(scope.own(contacts, isNull(contacts.deletedAt)));
+  const used = row?.n ?? 0;
+  if (plan && used + adding > plan.max) {
+    throw new Problem('conflict', `The ${plan.name} plan holds ${plan.max} contacts and this workspace has ${used}. Upgrade the plan or delete contacts first.`, {
+      extensions: { limit: plan.max, used },
+    });
+  }
+}
+
+async function tagIds(scope: TenantScope, names: string[]) {
+  const unique = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+  if (!unique.length) return [];
+  await scope.db.insert(tags).values(unique.map((name) => ({ id: newId(ID_PREFIX.tag), tenantId: scope.tenantId, name }))).onConflictDoNothing().run();
+  return (await scope.db.select({ id: tags.id }).from(tags).where(scope.own(tags, inArray(tags.name, unique))).all()).map((t) => t.id);
+}
+
+async function tagsOf(scope: TenantScope, contactIds: string[]) {
+  const map = new Map<string, string[]>(contactIds.map((id) => [id, []]));
+  if (!contactIds.length) return map;
+  const rows = await scope.db
+    .select({ contactId: contactTags.contactId, name: tags.name })
+    .from(contactTags)
+    .innerJoin(tags, eq(tags.id, contactTags.tagId))
+    .where(scope.own(contactTags, inArray(contactTags.contactId, contactIds)))
+    .all();
+  for (const r of rows) map.get(r.contactId)?.push(r.name);
+  for (const list of map.values()) list.sort();
+  return map;
+}
+
+const columns = (i: ContactPatch) => ({
+  ...(i.first_name !== undefined ? { firstName: i.first_name } : {}),
+  ...(i.last_name !== undefined ? { lastName: i.last_name } : {}),
+  ...(i.phone !== undefined ? { phone: i.phone } : {}),
+  ...(i.company !== undefined ? { company: i.company } : {}),
+  ...(i.city !== undefined ? { city: i.city } : {}),
+  ...(i.country !== undefined ? { country: i.country } : {}),
+  ...(i.language !== undefined ? { language: i.language } : {}),
+  ...(i.timezone !== undefined ? { timezone: i.timezone } : {}),
+  ...(i.status !== undefined ? { status: i.status } : {}),
+  ...(i.consent !== undefined ? { consent: i.consent } : {}),
+});
+
+export async function getContactView(scope: TenantScope, id: string) {
+  const c = await scope.get(contacts, id, 'Contact');
+  return contactView(c, (await tagsOf(scope, [id])).get(id) ?? []);
+}
+
+export async function createContact(scope: TenantScope, input: ContactInput, actor: AuditInput['actor']) {
+  const verdict = acceptEmail(input.email);
+  await checkCustom(scope, input.custom);
+  const existing = await scope.db.select({ id: contacts.id, deletedAt: contacts.deletedAt }).from(contacts).where(scope.own(contacts, eq(contacts.email, verdict.email))).get();
+  if (existing) {
+    throw new Problem('conflict', existing.deletedAt ? 'A deleted contact has this address; restore it instead.' : 'A contact with this email already exists.', {
+      extensions: { existing_id: existing.id, errors: [{ field: 'email', message: 'already exists' }] },
+    });
+  }
+  await assertContactCapacity(scope, 1);
+  const id = newId(ID_PREFIX.contact);
+  await scope.db.batch([
+    scope.db.insert(contacts).values({ id, tenantId: scope.tenantId, email: verdict.email, disposable: verdict.disposable, role: verdict.role, custom: input.custom ?? null, ...columns(input) }),
+    auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.created', target: { type: 'contact', id } }),
+  ]);
+  const ids = await tagIds(scope, input.tags ?? []);
+  if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).onConflictDoNothing().run();
+  return getContactView(scope, id);
+}
+
+export async function updateContact(scope: TenantScope, id: string, patch: ContactPatch, actor: AuditInput['actor']) {
+  const current = await scope.get(contacts, id, 'Contact');
+  if (current.deletedAt) throw notFound('Contact');
+  const set: Partial<typeof contacts.$inferInsert> = { ...columns(patch), updatedAt: new Date() };
+  if (patch.email !== undefined) {
+    const verdict = acceptEmail(patch.email);
+    if (verdict.email !== current.email) {
+      const taken = await scope.db.select({ id: contacts.id }).from(contacts).where(scope.own(contacts, eq(contacts.email, verdict.email))).get();
+      if (taken) throw new Problem('conflict', 'Another contact already has this email.', { extensions: { existing_id: taken.id } });
+      Object.assign(set, { email: verdict.email, disposable: verdict.disposable, role: verdict.role });
+    }
+  }
+  if (patch.custom !== undefined) {
+    await checkCustom(scope, patch.custom);
+    set.custom = { ...(current.custom ?? {}), ...patch.custom };
+  }
+  await scope.db.batch([
+    scope.db.update(contacts).set(set).where(scope.own(contacts, eq(contacts.id, id))),
+    auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.updated', target: { type: 'contact', id }, metadata: { fields: Object.keys(patch) } }),
+  ]);
+  if (patch.tags !== undefined) {
+    const ids = await tagIds(scope, patch.tags);
+    await scope.db.delete(contactTags).where(scope.own(contactTags, eq(contactTags.contactId, id))).run();
+    if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).run();
+  }
+  return getContactView(scope, id);
+}
+
+export async function deleteContact(scope: TenantScope, id: string, actor: AuditInput['actor']) {
+  const c = await scope.get(contacts, id, 'Contact');
+  if (c.deletedAt) throw notFound('Contact');
+  await scope.db.batch([
+    scope.db.update(contacts).set({ deletedAt: new Date() }).where(scope.own(contacts, eq(contacts.id, id))),
+    auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.deleted', target: { type: 'contact', id } }),
+  ]);
+}
+
+export async function restoreContact(scope: TenantScope, id: string, actor: AuditInput['actor'], now = Date.now()) {
+  const c = await scope.get(contacts, id, 'Contact');
+  if (!c.deletedAt) throw new Problem('conflict', 'This contact is not deleted.');
+  if (now - c.deletedAt.getTime() > RESTORE_WINDOW_MS) throw new Problem('gone', 'This contact was deleted more than 30 days ago and can no longer be restored.');
+  await assertContactCapacity(scope, 1);
+  await scope.db.batch([
+    scope.db.update(contacts).set({ deletedAt: null, updatedAt: new Date(now) }).where(scope.own(contacts, eq(contacts.id, id))),
+    auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.restored', target: { type: 'contact', id } }),
+  ]);
+  return getContactView(scope, id);
+}
+
+export interface ContactFilter {
+  q?: string;
+  status?: ContactStatus;
+  tag?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  deleted?: boolean;
+}
+
+/** Prefix match with the user's text taken literally: %, _ and \ are escaped (SQLite needs ESCAPE for that). */
+const startsWith = (column: SQLiteColumn, q: string) => sql`${column} like ${`${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} escape '\\'`;
+
+export async function listContacts(scope: TenantScope, f: ContactFilter, page: { limit: number; cursor?: string }) {
+  const after = decodeCursor(page.cursor);
+  const conds: (SQL | undefined)[] = [
+    f.deleted ? isNotNull(contacts.deletedAt) : isNull(contacts.deletedAt),
+    after ? lt(contacts.id, after) : undefined,
+    f.status ? eq(contacts.status, f.status) : undefined,
+    f.createdAfter ? gte(contacts.createdAt, f.createdAfter) : undefined,
+    f.createdBefore ? lte(contacts.createdAt, f.createdBefore) : undefined,
+  ];
+  if (f.q) {
+    const q = f.q.trim().toLowerCase();
+    conds.push(or(startsWith(contacts.email, q), startsWith(contacts.firstName, q), startsWith(contacts.lastName, q)));
+  }
+  if (f.tag) {
+    const tag = await scope.db.select({ id: tags.id }).from(tags).where(scope.own(tags, eq(tags.name, f.tag))).get();
+    if (!tag) return { data: [], next_cursor: null };
+    const tagged = scope.db.select({ id: contactTags.contactId }).from(contactTags).where(scope.own(contactTags, eq(contactTags.tagId, tag.id)));
+    conds.push(inArray(contacts.id, tagged));
+  }
+  const rows = await scope.db.select().from(contacts).where(scope.own(contacts, ...conds)).orderBy(desc(contacts.id)).limit(page.limit + 1).all();
+  const tagMap = await tagsOf(scope, rows.slice(0, page.limit).map((r) => r.id));
+  return toPage(rows, page.limit, (c) => contactView(c, tagMap.get(c.id) ?? []));
+}
+
+/** Cron: contacts deleted more than 30 days ago are removed for good (tags go with them). */
+export async function purgeDeletedContacts(db: TenantScope['db'], now = Date.now()) {
+  const rows = await db.delete(contacts).where(lt(contacts.deletedAt, new Date(now - RESTORE_WINDOW_MS))).returning({ id: contacts.id });
+  return rows.length;
+}
