@@ -32,6 +32,8 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
+          // Mail goes through the queue and SMTP: on a loaded 2-core machine that takes seconds.
+          testTimeout: 30_000,
           include: ['test/worker/**/*.test.ts', 'worker/**/*.test.ts', 'durable-objects/**/*.test.ts'],
           setupFiles: ['./test/worker/apply-migrations.ts'],
           globalSetup: ['./test/worker/global-setup.ts'],

@@ -2,7 +2,11 @@ import { env } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
+import { eq } from 'drizzle-orm';
+import { refreshTokens } from '../../worker/db/schema';
 import { issueEmailToken } from '../../worker/domain/email-tokens';
+import { REUSE_LEEWAY_MS } from '../../worker/domain/sessions';
+import { sha256Hex } from '../../worker/lib/crypto';
 import { utf8 } from '../../worker/lib/encoding';
 import { CAPTCHA_PASS, PASSWORD, call, expectProblem, login, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
 
@@ -142,9 +146,22 @@ describe('refresh tokens', () => {
     expect(second.status).toBe(200);
   });
 
-  it('detect reuse: presenting a used refresh token ends the whole session', async () => {
+  it('tolerate two tabs refreshing at the same moment', async () => {
+    const s = await signupTenant();
+    const [a, b] = await Promise.all([
+      call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } }),
+      call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect((await call('/v1/me', { token: a.json.token })).status).toBe(200);
+    expect((await call('/v1/me', { token: b.json.token })).status).toBe(200);
+  });
+
+  it('detect reuse: presenting a used refresh token after the leeway ends the whole session', async () => {
     const s = await signupTenant();
     const rotated = await call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } });
+    // The first use is older than the race leeway: a repeat now is a copied token.
+    await getDb(env).update(refreshTokens).set({ usedAt: new Date(Date.now() - REUSE_LEEWAY_MS - 1000) }).where(eq(refreshTokens.tokenHash, await sha256Hex(s.refreshToken))).run();
     const replay = await call('/v1/auth/refresh', { body: { refresh_token: s.refreshToken } });
     expectProblem(replay, 401, 'invalid-token');
     expect(replay.json.reason).toBe('refresh_token_reuse');

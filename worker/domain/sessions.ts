@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { refreshTokens, sessions } from '../db/schema';
 import { randomToken, sha256Hex } from '../lib/crypto';
@@ -8,6 +8,12 @@ import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from './access-tokens';
 
 /** A session lives 30 days from its last refresh; access tokens 15 minutes. */
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
+
+/**
+ * Two tabs refreshing at the same moment present the same token; a repeat this soon after the first
+ * use is that race, not theft (the "reuse interval" of Auth0 and others), and gets a pair of its own.
+ */
+export const REUSE_LEEWAY_MS = 10_000;
 
 export interface ClientInfo {
   ip: string | null;
@@ -69,19 +75,21 @@ export async function rotateRefreshToken(db: DB, jwtSecret: string, presented: s
   if (!row) throw invalid;
   const { token, session } = row;
   if (session.revokedAt || session.expiresAt.getTime() <= now) throw invalid;
-  if (token.usedAt) {
+  const racing = token.usedAt !== null && now - token.usedAt.getTime() < REUSE_LEEWAY_MS;
+  if (token.usedAt && !racing) {
     await revokeSession(db, session.id, 'refresh_token_reuse', now);
     throw new Problem('invalid-token', 'This refresh token was already used. For your safety the session has been ended; sign in again.', {
       extensions: { reason: 'refresh_token_reuse', session_id: session.id },
     });
   }
   const next = await newRefreshToken(db, session.id);
-  // Marking the old token used is conditional, so two concurrent refreshes cannot both succeed.
+  // The claim is conditional, so a token used long ago cannot slip through between the read above and
+  // this write; the first use time is kept, so repeats cannot stretch the leeway window.
   const [claimed] = await db.batch([
     db
       .update(refreshTokens)
-      .set({ usedAt: new Date(now) })
-      .where(and(eq(refreshTokens.id, token.id), isNull(refreshTokens.usedAt)))
+      .set({ usedAt: sql`coalesce(${refreshTokens.usedAt}, ${now})` })
+      .where(and(eq(refreshTokens.id, token.id), or(isNull(refreshTokens.usedAt), gt(refreshTokens.usedAt, new Date(now - REUSE_LEEWAY_MS)))))
       .returning({ id: refreshTokens.id }),
     db
       .update(sessions)
