@@ -2,6 +2,7 @@ import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErr
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToReadableStream } from 'react-dom/server';
+import { captchaConfig } from './lib/captcha.server';
 import { NonceProvider } from './lib/nonce';
 import { applyBaselineSecurityHeaders, applyDocumentSecurityHeaders, createNonce } from './lib/security-headers.server';
 
@@ -13,7 +14,7 @@ export default async function handleRequest(
   status: number,
   headers: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const nonce = createNonce();
   let responseStatus = status;
@@ -34,7 +35,9 @@ export default async function handleRequest(
   if (isbot(request.headers.get('user-agent') ?? '')) await body.allReady;
 
   headers.set('Content-Type', 'text/html; charset=utf-8');
-  applyDocumentSecurityHeaders(headers, nonce, { dev: import.meta.env.DEV });
+  // Every document may lead to a form with the CAPTCHA (sign-out lands on sign-in without a reload).
+  const turnstile = (await captchaConfig({ request, context: loadContext }))?.provider === 'turnstile';
+  applyDocumentSecurityHeaders(headers, nonce, { dev: import.meta.env.DEV, turnstile });
   return new Response(body, { headers, status: responseStatus });
 }
 

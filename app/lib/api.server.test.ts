@@ -57,6 +57,17 @@ describe('userApi', () => {
     expect(pendingCookieHeaders(args).getSetCookie().filter((c) => c.startsWith('ep_session='))).toHaveLength(1);
   });
 
+  test('a wrong password inside a signed-in request is the answer, not an expired session: no refresh, no retry', async () => {
+    const { API, calls } = fakeApi(() => problem(401, 'invalid-credentials', 'The current password is not correct.'));
+    const args = { request: await signedInRequest(PAGE, { accessToken: 'access-1', refreshToken: 'refresh-1' }), context: contextWith(API) };
+
+    const error = await userApi(args).patch('/v1/me', { current_password: 'wrong', new_password: 'x' }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect((error as ApiProblem).code).toBe('invalid-credentials');
+    expect(calls.map((c) => new URL(c.url).pathname)).toEqual(['/v1/me']);
+  });
+
   test('a failed refresh ends the session and redirects to sign-in, back to the page afterwards', async () => {
     const { API } = fakeApi(() => problem(401, 'invalid-token', 'expired'));
     const request = await signedInRequest(`${PAGE}.data?_routes=routes%2F_app`, { accessToken: 'a', refreshToken: 'r' });

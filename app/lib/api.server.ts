@@ -34,7 +34,7 @@ export function userApi(args: RequestArgs): ApiClient {
     const tokens = await currentTokens(args);
     if (!tokens) throw await signInAgain(args, null);
     const response = await callApi(args, method, path, body, query, tokens.accessToken);
-    if (response.status !== 401) return response;
+    if (response.status !== 401 || (await isWrongCredential(response))) return response;
     const refreshed = await refreshOnce(args);
     if (!refreshed) throw await signInAgain(args, 'Your session has expired. Please sign in again.');
     return callApi(args, method, path, body, query, refreshed.accessToken);
@@ -80,6 +80,15 @@ async function callApi(args: RequestArgs, method: Method, path: string, body: un
       { status: 503, headers: { 'content-type': 'application/problem+json' } },
     );
   }
+}
+
+/**
+ * A 401 for a wrong password or code (re-authentication inside a signed-in request) is the
+ * answer, not an expired session: refreshing and retrying would count a second failed attempt.
+ */
+async function isWrongCredential(response: Response): Promise<boolean> {
+  const body = (await response.clone().json().catch(() => ({}))) as { type?: unknown };
+  return typeof body.type === 'string' && body.type.endsWith('/invalid-credentials');
 }
 
 function refreshOnce(args: RequestArgs): Promise<AuthTokens | null> {

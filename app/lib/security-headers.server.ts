@@ -11,11 +11,15 @@ export function applyBaselineSecurityHeaders(headers: Headers): void {
  * Headers of an HTML document. The only inline scripts are Remix's own (hydration data, module
  * loader, scroll restoration, streaming), and each carries this response's nonce.
  */
-export function applyDocumentSecurityHeaders(headers: Headers, nonce: string, { dev }: { dev: boolean }): void {
+/** Cloudflare Turnstile's script and challenge frame come from this host, and only from it. */
+export const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com';
+
+export function applyDocumentSecurityHeaders(headers: Headers, nonce: string, { dev, turnstile = false }: { dev: boolean; turnstile?: boolean }): void {
   applyBaselineSecurityHeaders(headers);
   const policy = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
+    `script-src 'self' 'nonce-${nonce}'${turnstile ? ` ${TURNSTILE_ORIGIN}` : ''}`,
+    ...(turnstile ? [`frame-src ${TURNSTILE_ORIGIN}`] : []),
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",

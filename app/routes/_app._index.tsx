@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Link, useLoaderData } from '@remix-run/react';
-import { Icon } from '~/components/atoms/Icon';
+import { useLoaderData } from '@remix-run/react';
 import { PageHeader } from '~/components/molecules/PageHeader';
 import { StatCard } from '~/components/molecules/StatCard';
+import { OnboardingChecklist } from '~/components/organisms/OnboardingChecklist';
 import { userApi, type ApiClient } from '~/lib/api.server';
-import type { ApiKey, Page } from '~/lib/api-types';
+import type { ApiKey, Onboarding, Page } from '~/lib/api-types';
 import { useMe } from '~/lib/me';
 import { ApiProblem } from '~/lib/problem';
 import { reply } from '~/lib/respond.server';
@@ -32,80 +32,32 @@ export async function loader(args: LoaderFunctionArgs) {
   const api = userApi(args);
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
-  const [members, invitations, keys, activity, previousActivity] = await Promise.all([
+  const [members, keys, activity, previousActivity, onboarding] = await Promise.all([
     countOf(api, '/v1/members'),
-    countOf(api, '/v1/members/invitations'),
     countOf<ApiKey>(api, '/v1/api-keys', {}, (key) => !key.revoked_at),
     countOf(api, '/v1/audit-log', { since: iso(now - WEEK_MS), until: iso(now) }),
     countOf(api, '/v1/audit-log', { since: iso(now - 2 * WEEK_MS), until: iso(now - WEEK_MS) }),
+    // The checklist is a guide, not the page: without it the overview still shows.
+    api.get<Onboarding>('/v1/onboarding').catch((error: unknown) => {
+      if (error instanceof ApiProblem) return null;
+      throw error;
+    }),
   ]);
-  return reply(args, { members, invitations, keys, activity, previousActivity });
+  return reply(args, { members, keys, activity, previousActivity, onboarding });
 }
 
 export default function Overview() {
-  const { members, invitations, keys, activity, previousActivity } = useLoaderData<typeof loader>();
+  const { members, keys, activity, previousActivity, onboarding } = useLoaderData<typeof loader>();
   const me = useMe();
-  const steps = [
-    {
-      done: me.user.email_verified,
-      title: 'Confirm your email address',
-      description: 'Use the link we emailed you; the banner above sends a new one.',
-      to: null,
-    },
-    {
-      done: (members ?? 0) > 1 || (invitations ?? 0) > 0,
-      title: 'Invite a teammate',
-      description: 'Campaigns go better with a second pair of eyes.',
-      to: { href: '/members', label: 'Invite someone' },
-    },
-    {
-      done: (keys ?? 0) > 0,
-      title: 'Create an API key',
-      description: 'Send transactional email and sync contacts from your own code.',
-      to: { href: '/api-keys', label: 'Create a key' },
-    },
-  ];
-  const remaining = steps.filter((s) => !s.done).length;
-
   return (
     <>
       <PageHeader title={`Welcome to ${me.tenant.name}`} description={`You are signed in as ${me.user.name || me.user.email}.`} />
+      {onboarding && onboarding.completed < onboarding.total && <OnboardingChecklist onboarding={onboarding} />}
       <div className="stat-grid">
         <StatCard label="Team members" value={members} />
         <StatCard label="Active API keys" value={keys} />
         <StatCard label="Activity, last 7 days" value={activity} previous={previousActivity} periodLabel="previous 7 days" />
       </div>
-      <section className="card getting-started" aria-labelledby="getting-started-title">
-        <h2 id="getting-started-title" className="section__title">
-          {remaining === 0 ? 'You are all set' : 'Getting started'}
-        </h2>
-        <p className="text-muted">
-          {remaining === 0
-            ? 'Your workspace is ready. Campaigns, contacts and sending domains arrive in the next releases.'
-            : `${remaining} of ${steps.length} steps left before your workspace is ready.`}
-        </p>
-        <ol className="checklist">
-          {steps.map((step) => (
-            <li key={step.title} className={step.done ? 'checklist__item checklist__item--done' : 'checklist__item'}>
-              <span className="checklist__mark" aria-hidden="true">
-                {step.done ? <Icon name="check" size={16} /> : null}
-              </span>
-              <div className="checklist__text">
-                <strong>
-                  {step.title}
-                  <span className="visually-hidden">{step.done ? ' (done)' : ' (to do)'}</span>
-                </strong>
-                <span className="text-muted">{step.description}</span>
-              </div>
-              {!step.done && step.to && (
-                <Link to={step.to.href} className="btn btn--secondary btn--sm">
-                  {step.to.label}
-                </Link>
-              )}
-            </li>
-          ))}
-        </ol>
-      </section>
     </>
   );
 }

@@ -1,32 +1,48 @@
 import type { LoaderFunctionArgs } from '@remix-run/cloudflare';
-import { Outlet, useLoaderData } from '@remix-run/react';
-import { Badge } from '~/components/atoms/Badge';
+import { Link, Outlet, useLoaderData } from '@remix-run/react';
 import { Brand } from '~/components/atoms/Brand';
 import { HealthDot } from '~/components/atoms/HealthDot';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { Nav, type NavItem } from '~/components/organisms/Nav';
+import { NotificationBell } from '~/components/organisms/NotificationBell';
 import { RouteError } from '~/components/organisms/RouteError';
 import { VerifyEmailBanner } from '~/components/organisms/VerifyEmailBanner';
+import { WorkspaceSwitcher } from '~/components/organisms/WorkspaceSwitcher';
 import { userApi } from '~/lib/api.server';
-import type { Me } from '~/lib/api-types';
+import type { Me, NotificationList } from '~/lib/api-types';
 import { apiHealth } from '~/lib/health.server';
 import { can } from '~/lib/permissions';
-import { reply } from '~/lib/respond.server';
+import { ApiProblem } from '~/lib/problem';
+import { redirectWith, reply } from '~/lib/respond.server';
 
 /** Every signed-in page sits below this layout; its loader is where an expired session ends. */
 export async function loader(args: LoaderFunctionArgs) {
-  const [me, health] = await Promise.all([userApi(args).get<Me>('/v1/me'), apiHealth(args)]);
-  return reply(args, { me, health });
+  const api = userApi(args);
+  const [me, health, notifications] = await Promise.all([
+    api.get<Me>('/v1/me'),
+    apiHealth(args),
+    api.get<NotificationList>('/v1/notifications', { limit: 20 }).catch((error: unknown) => {
+      if (error instanceof ApiProblem) return error;
+      throw error;
+    }),
+  ]);
+  // A workspace that requires two-factor authentication lets its members do nothing else until they enrol.
+  const mfaRequired = notifications instanceof ApiProblem && notifications.code === 'mfa-required';
+  if (mfaRequired && new URL(args.request.url).pathname.replace(/\.data$/, '') !== '/account') return redirectWith(args, '/account');
+  const bell = notifications instanceof ApiProblem ? null : { items: notifications.data, unread: notifications.unread_count };
+  return reply(args, { me, health, bell, mfaRequired });
 }
 
 export default function AppLayout() {
-  const { me, health } = useLoaderData<typeof loader>();
+  const { me, health, bell } = useLoaderData<typeof loader>();
   const items: NavItem[] = [
     { to: '/', label: 'Overview', icon: 'home' },
     { to: '/members', label: 'Members', icon: 'users' },
     { to: '/api-keys', label: 'API keys', icon: 'key' },
     ...(can(me, 'audit:read') ? [{ to: '/audit-log', label: 'Audit log', icon: 'list' } as const] : []),
+    { to: '/settings', label: 'Settings', icon: 'settings' },
+    { to: '/account', label: 'Your account', icon: 'user' },
     { to: '/design-system', label: 'Design system', icon: 'palette' },
   ];
   return (
@@ -37,13 +53,14 @@ export default function AppLayout() {
       <Nav
         items={items}
         brand={<Brand />}
+        barActions={bell && <NotificationBell notifications={bell.items} unread={bell.unread} />}
         footer={
           <>
             <div className="nav__account">
-              <p className="nav__tenant">
-                {me.tenant.name} <Badge tone="primary">{me.role}</Badge>
-              </p>
-              <p className="nav__email">{me.user.email}</p>
+              <WorkspaceSwitcher current={{ id: me.tenant.id, name: me.tenant.name }} role={me.role} workspaces={me.workspaces} />
+              <Link to="/account" className="nav__email">
+                {me.user.email}
+              </Link>
               <HealthDot status={health} label="API" />
             </div>
             <PostForm action="/logout">

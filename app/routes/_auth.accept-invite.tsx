@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/atoms/Badge';
 import { AuthCard } from '~/components/molecules/AuthCard';
 import { FormAlert } from '~/components/molecules/FormAlert';
-import { TextField } from '~/components/molecules/FormField';
+import { PasswordField, TextField } from '~/components/molecules/FormField';
 import { InvalidLink } from '~/components/molecules/InvalidLink';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
@@ -66,20 +66,11 @@ export default function AcceptInvite() {
         <input type="hidden" name="token" value={token} />
         <FormAlert message={errors?.form ?? errors?.fields.token} />
         {invitation.existing_user ? (
-          <TextField label="Your Edgepost password" name="password" type="password" autoComplete="current-password" required error={errors?.fields.password} />
+          <PasswordField kind="current" label="Your Edgepost password" error={errors?.fields.password} />
         ) : (
           <>
             <TextField label="Your name" name="name" autoComplete="name" error={errors?.fields.name} />
-            <TextField
-              label="Choose a password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              hint="At least 10 characters; a long passphrase works best."
-              error={errors?.fields.password}
-            />
+            <PasswordField kind="new" label="Choose a password" error={errors?.fields.password} />
           </>
         )}
         <SubmitButton intent="accept" className="btn--block">

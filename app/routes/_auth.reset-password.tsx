@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { useActionData, useSearchParams } from '@remix-run/react';
 import { AuthCard } from '~/components/molecules/AuthCard';
 import { FormAlert } from '~/components/molecules/FormAlert';
-import { TextField } from '~/components/molecules/FormField';
+import { PasswordField } from '~/components/molecules/FormField';
 import { InvalidLink } from '~/components/molecules/InvalidLink';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
@@ -34,16 +34,7 @@ export default function ResetPassword() {
       <PostForm className="stack">
         <input type="hidden" name="token" value={token} />
         <FormAlert message={errors?.form ?? errors?.fields.token} />
-        <TextField
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          hint="At least 10 characters; a long passphrase works best."
-          error={errors?.fields.password}
-        />
+        <PasswordField kind="new" label="New password" error={errors?.fields.password} />
         <SubmitButton intent="reset" className="btn--block">
           Change password
         </SubmitButton>

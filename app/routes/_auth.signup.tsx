@@ -1,20 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Link, useActionData } from '@remix-run/react';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { AuthCard } from '~/components/molecules/AuthCard';
+import { Captcha } from '~/components/molecules/Captcha';
 import { FormAlert } from '~/components/molecules/FormAlert';
-import { TextField } from '~/components/molecules/FormField';
+import { PasswordField, TextField } from '~/components/molecules/FormField';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { anonymousApi } from '~/lib/api.server';
 import type { AuthResponse } from '~/lib/api-types';
 import { currentTokens, startSession } from '~/lib/auth-session.server';
+import { captchaConfig } from '~/lib/captcha.server';
 import { field, formAction, rawField } from '~/lib/form-action.server';
 import { redirectWith, reply } from '~/lib/respond.server';
 
 export const meta: MetaFunction = () => [{ title: 'Create your workspace · Edgepost' }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  return (await currentTokens(args)) ? redirectWith(args, '/') : reply(args, null);
+  return (await currentTokens(args)) ? redirectWith(args, '/') : reply(args, { captcha: await captchaConfig(args) });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -24,6 +26,7 @@ export async function action(args: ActionFunctionArgs) {
       name: field(form, 'name') || undefined,
       email: field(form, 'email'),
       password: rawField(form, 'password'),
+      captcha_token: field(form, 'captcha_token') || undefined,
     });
     await startSession(args, auth);
     return { toast: `Welcome to Edgepost! We sent a confirmation link to ${auth.user.email}.`, redirectTo: '/' };
@@ -31,6 +34,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Signup() {
+  const { captcha } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
   return (
@@ -48,16 +52,8 @@ export default function Signup() {
         <TextField label="Workspace name" name="tenant_name" autoComplete="organization" required error={errors?.fields.tenant_name} />
         <TextField label="Your name" name="name" autoComplete="name" error={errors?.fields.name} />
         <TextField label="Work email" name="email" type="email" autoComplete="email" required error={errors?.fields.email} />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          hint="A long passphrase works best; common and guessable passwords are refused."
-          error={errors?.fields.password}
-        />
+        <PasswordField kind="new" label="Password" error={errors?.fields.password} />
+        <Captcha config={captcha} error={errors?.fields.captcha_token} resetKey={result} />
         <SubmitButton intent="signup" className="btn--block">
           Create workspace
         </SubmitButton>

@@ -48,3 +48,24 @@ export function TextField({ label, hint, error, ...input }: Omit<FormFieldProps,
     </FormField>
   );
 }
+
+/**
+ * A password input. New passwords state the rule the API enforces (worker/domain/passwords.ts:
+ * 10+ characters, common and guessable ones refused); current ones let password managers fill them.
+ */
+export function PasswordField({ kind, label, name = 'password', error }: { kind: 'new' | 'current'; label: string; name?: string; error?: string }) {
+  return kind === 'new' ? (
+    <TextField
+      label={label}
+      name={name}
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={10}
+      hint="At least 10 characters; common and guessable passwords are refused. A long passphrase works best."
+      error={error}
+    />
+  ) : (
+    <TextField label={label} name={name} type="password" autoComplete="current-password" required error={error} />
+  );
+}

@@ -17,10 +17,14 @@ interface FormDialogProps<D> {
   /** The fields, given the errors of the last failed attempt. */
   children: (errors: FormErrors | undefined) => ReactNode;
   onSuccess?: (data: D | undefined) => void;
+  /** Another route's action to post to (default: the current page's). */
+  action?: string;
+  /** Submit with a danger button (closing, deleting). */
+  destructive?: boolean;
 }
 
 /** A button that opens a form in a modal; the modal closes when the action succeeds. */
-export function FormDialog<D = undefined>({ trigger, title, description, intent, submitLabel, children, onSuccess }: FormDialogProps<D>) {
+export function FormDialog<D = undefined>({ trigger, title, description, intent, submitLabel, children, onSuccess, action, destructive = false }: FormDialogProps<D>) {
   const dialog = useFetcherDialog<D>(onSuccess);
   return (
     <>
@@ -28,14 +32,14 @@ export function FormDialog<D = undefined>({ trigger, title, description, intent,
         {trigger.label}
       </Button>
       <Modal open={dialog.open} onClose={dialog.hide} title={title} description={description}>
-        <PostForm fetcher={dialog.fetcher} className="modal__form">
+        <PostForm fetcher={dialog.fetcher} action={action} className="modal__form">
           <div className="modal__body">
             <FormAlert message={dialog.errors?.form} />
             {children(dialog.errors)}
           </div>
           <div className="modal__footer">
             <Button onClick={dialog.hide}>Cancel</Button>
-            <SubmitButton intent={intent} busy={dialog.busy}>
+            <SubmitButton intent={intent} busy={dialog.busy} variant={destructive ? 'danger' : 'primary'}>
               {submitLabel}
             </SubmitButton>
           </div>

@@ -13,7 +13,7 @@ export interface NavItem {
  * The main navigation: a sidebar on wide screens; on phones a top bar whose menu button opens
  * the same links as a panel (closed again by Escape, or by following a link).
  */
-export function Nav({ items, brand, footer }: { items: NavItem[]; brand: ReactNode; footer?: ReactNode }) {
+export function Nav({ items, brand, barActions, footer }: { items: NavItem[]; brand: ReactNode; barActions?: ReactNode; footer?: ReactNode }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -36,6 +36,7 @@ export function Nav({ items, brand, footer }: { items: NavItem[]; brand: ReactNo
     <div className="nav" data-open={open}>
       <div className="nav__bar">
         {brand}
+        {barActions && <div className="nav__bar-actions">{barActions}</div>}
         <IconButton
           ref={toggleRef}
           className="nav__toggle"

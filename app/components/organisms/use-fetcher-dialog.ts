@@ -1,4 +1,4 @@
-import { useFetcher } from '@remix-run/react';
+import { useFetcher, useLocation } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import type { ActionResult } from '~/lib/action-result';
 
@@ -15,6 +15,10 @@ export function useFetcherDialog<D = undefined>(onSuccess?: (data: D | undefined
   onSuccessRef.current = onSuccess;
 
   const result = fetcher.data !== staleResult ? fetcher.data : undefined;
+  const { key: locationKey } = useLocation();
+
+  // An action that answered with a redirect took the user elsewhere: the dialog has done its job.
+  useEffect(() => setOpen(false), [locationKey]);
 
   useEffect(() => {
     if (fetcher.state === 'idle' && result?.ok) {
