@@ -336,6 +336,24 @@ export const contactTags = sqliteTable(
   (t) => [uniqueIndex('contact_tags_pk').on(t.contactId, t.tagId), index('contact_tags_tag').on(t.tenantId, t.tagId, t.contactId)],
 );
 
+export const SUPPRESSION_REASONS = ['unsubscribe', 'bounce', 'complaint', 'manual'] as const;
+
+/** Addresses and whole domains this tenant must never mail again (or until an admin lifts it). */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['email', 'domain'] }).notNull(),
+    /** Normalized address or domain. */
+    value: text('value').notNull(),
+    reason: text('reason', { enum: SUPPRESSION_REASONS }).notNull(),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('suppressions_tenant_kind_value').on(t.tenantId, t.kind, t.value)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;

@@ -11,12 +11,13 @@ import { THROTTLE, assertNotLocked, clearAccountFailures, recentFailures, record
 import { assertCaptcha } from './captcha';
 import { assertStrongPassword } from './passwords';
 import { revokeSession, revokeUserSessions, startSession, type ClientInfo } from './sessions';
+import { normalizeEmail } from './email-validation';
 import { notify } from './notifications';
 import { sendSystemEmail } from './system-mail';
 import { tenantView, uniqueSlug } from './tenants';
 import { signMfaToken, verifyMfaToken, verifySecondFactor } from './two-factor';
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export { normalizeEmail };
 
 export function userView(u: User) {
   return { id: u.id, email: u.email, name: u.name, email_verified: Boolean(u.emailVerifiedAt) };

@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
 import { validateEmailSync } from './email-validation';
+import { assertNotSuppressed } from './suppressions';
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
 
@@ -138,6 +139,7 @@ export async function getContactView(scope: TenantScope, id: string) {
 
 export async function createContact(scope: TenantScope, input: ContactInput, actor: AuditInput['actor']) {
   const verdict = acceptEmail(input.email);
+  if ((input.status ?? 'subscribed') === 'subscribed' || input.status === 'pending') await assertNotSuppressed(scope, verdict.email);
   await checkCustom(scope, input.custom);
   const existing = await scope.db.select({ id: contacts.id, deletedAt: contacts.deletedAt }).from(contacts).where(scope.own(contacts, eq(contacts.email, verdict.email))).get();
   if (existing) {
@@ -165,8 +167,12 @@ export async function updateContact(scope: TenantScope, id: string, patch: Conta
     if (verdict.email !== current.email) {
       const taken = await scope.db.select({ id: contacts.id }).from(contacts).where(scope.own(contacts, eq(contacts.email, verdict.email))).get();
       if (taken) throw new Problem('conflict', 'Another contact already has this email.', { extensions: { existing_id: taken.id } });
+      await assertNotSuppressed(scope, verdict.email);
       Object.assign(set, { email: verdict.email, disposable: verdict.disposable, role: verdict.role });
     }
+  }
+  if ((patch.status === 'subscribed' || patch.status === 'pending') && current.status !== patch.status) {
+    await assertNotSuppressed(scope, (set.email as string | undefined) ?? current.email);
   }
   if (patch.custom !== undefined) {
     await checkCustom(scope, patch.custom);
@@ -197,6 +203,7 @@ export async function restoreContact(scope: TenantScope, id: string, actor: Audi
   const c = await scope.get(contacts, id, 'Contact');
   if (!c.deletedAt) throw new Problem('conflict', 'This contact is not deleted.');
   if (now - c.deletedAt.getTime() > RESTORE_WINDOW_MS) throw new Problem('gone', 'This contact was deleted more than 30 days ago and can no longer be restored.');
+  if (c.status === 'subscribed' || c.status === 'pending') await assertNotSuppressed(scope, c.email);
   await assertContactCapacity(scope, 1);
   await scope.db.batch([
     scope.db.update(contacts).set({ deletedAt: null, updatedAt: new Date(now) }).where(scope.own(contacts, eq(contacts.id, id))),

@@ -34,4 +34,5 @@ export const ID_PREFIX = {
   contact: 'con',
   tag: 'tag',
   customField: 'fld',
+  suppression: 'sup',
 } as const;

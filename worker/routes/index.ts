@@ -13,6 +13,7 @@ import { registerMe } from './me';
 import { registerMembers } from './members';
 import { registerNotifications } from './notifications';
 import { registerOnboarding } from './onboarding';
+import { registerSuppressions } from './suppressions';
 import { registerTenant } from './tenant';
 import { registerWorkspaces } from './workspaces';
 
@@ -33,5 +34,6 @@ export function registerRoutes(app: App) {
   registerJobs(app);
   registerContacts(app);
   registerFieldsAndTags(app);
+  registerSuppressions(app);
   registerAdmin(app);
 }
