@@ -336,6 +336,34 @@ export const contactTags = sqliteTable(
   (t) => [uniqueIndex('contact_tags_pk').on(t.contactId, t.tagId), index('contact_tags_tag').on(t.tenantId, t.tagId, t.contactId)],
 );
 
+/** Static lists ("Newsletter", "Product updates"): what recipients see as topics in the preference center. */
+export const lists = sqliteTable(
+  'lists',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    /** Subscribers from public forms must confirm by email before they count as subscribed. */
+    doubleOptIn: integer('double_opt_in', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [uniqueIndex('lists_tenant_name').on(t.tenantId, t.name)],
+);
+
+export const listMembers = sqliteTable(
+  'list_members',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    listId: text('list_id').notNull().references(() => lists.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['subscribed', 'pending', 'unsubscribed'] }).notNull().default('subscribed'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('list_members_pk').on(t.listId, t.contactId), index('list_members_contact').on(t.tenantId, t.contactId)],
+);
+
 export const SUPPRESSION_REASONS = ['unsubscribe', 'bounce', 'complaint', 'manual'] as const;
 
 /** Addresses and whole domains this tenant must never mail again (or until an admin lifts it). */

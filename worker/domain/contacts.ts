@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
 import { validateEmailSync } from './email-validation';
+import { subscribedTo } from './lists';
 import { assertNotSuppressed } from './suppressions';
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
@@ -216,6 +217,8 @@ export interface ContactFilter {
   q?: string;
   status?: ContactStatus;
   tag?: string;
+  /** Subscribed to this list. */
+  list?: string;
   createdAfter?: Date;
   createdBefore?: Date;
   deleted?: boolean;
@@ -243,6 +246,7 @@ export async function listContacts(scope: TenantScope, f: ContactFilter, page: {
     const tagged = scope.db.select({ id: contactTags.contactId }).from(contactTags).where(scope.own(contactTags, eq(contactTags.tagId, tag.id)));
     conds.push(inArray(contacts.id, tagged));
   }
+  if (f.list) conds.push(inArray(contacts.id, subscribedTo(scope, f.list)));
   const rows = await scope.db.select().from(contacts).where(scope.own(contacts, ...conds)).orderBy(desc(contacts.id)).limit(page.limit + 1).all();
   const tagMap = await tagsOf(scope, rows.slice(0, page.limit).map((r) => r.id));
   return toPage(rows, page.limit, (c) => contactView(c, tagMap.get(c.id) ?? []));

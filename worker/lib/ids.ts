@@ -35,4 +35,5 @@ export const ID_PREFIX = {
   tag: 'tag',
   customField: 'fld',
   suppression: 'sup',
+  list: 'lst',
 } as const;

@@ -9,6 +9,7 @@ import { registerFieldsAndTags } from './fields-and-tags';
 import { registerDocs } from './docs';
 import { registerHealth } from './health';
 import { registerJobs } from './jobs';
+import { registerLists } from './lists';
 import { registerMe } from './me';
 import { registerMembers } from './members';
 import { registerNotifications } from './notifications';
@@ -35,5 +36,6 @@ export function registerRoutes(app: App) {
   registerContacts(app);
   registerFieldsAndTags(app);
   registerSuppressions(app);
+  registerLists(app);
   registerAdmin(app);
 }
