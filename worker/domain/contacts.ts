@@ -1,6 +1,6 @@
 import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { contacts, contactTags, customFields, plans, tags, tenants, type Consent, type Contact, type ContactStatus } from '../db/schema';
+import { auditLog, contacts, contactTags, customFields, listMembers, lists, plans, tags, tenants, type Consent, type Contact, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { decodeCursor, toPage } from '../lib/pagination';
@@ -8,7 +8,7 @@ import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
 import { validateEmailSync } from './email-validation';
 import { subscribedTo } from './lists';
-import { assertNotSuppressed } from './suppressions';
+import { assertNotSuppressed, findSuppression } from './suppressions';
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
 
@@ -256,4 +256,61 @@ export async function listContacts(scope: TenantScope, f: ContactFilter, page: {
 export async function purgeDeletedContacts(db: TenantScope['db'], now = Date.now()) {
   const rows = await db.delete(contacts).where(lt(contacts.deletedAt, new Date(now - RESTORE_WINDOW_MS))).returning({ id: contacts.id });
   return rows.length;
+}
+
+/** GDPR Art. 15/20: everything held about the person, as one JSON document. */
+export async function contactDataExport(scope: TenantScope, id: string) {
+  const view = await getContactView(scope, id);
+  const memberships = await scope.db
+    .select({ list: lists.name, status: listMembers.status, since: listMembers.createdAt })
+    .from(listMembers)
+    .innerJoin(lists, eq(lists.id, listMembers.listId))
+    .where(scope.own(listMembers, eq(listMembers.contactId, id)))
+    .all();
+  const history = await scope.db
+    .select({ action: auditLog.action, at: auditLog.createdAt })
+    .from(auditLog)
+    .where(scope.own(auditLog, eq(auditLog.targetType, 'contact'), eq(auditLog.targetId, id)))
+    .orderBy(auditLog.id)
+    .all();
+  const suppression = await findSuppression(scope, view.email);
+  return {
+    exported_at: new Date().toISOString(),
+    contact: view,
+    lists: memberships.map((m) => ({ list: m.list, status: m.status, since: m.since.toISOString() })),
+    suppressed: suppression ? { kind: suppression.kind, reason: suppression.reason, since: suppression.createdAt.toISOString() } : null,
+    history: history.map((h) => ({ action: h.action, at: h.at.toISOString() })),
+  };
+}
+
+/**
+ * GDPR Art. 17: replaces every personal field irreversibly and drops tags and list memberships.
+ * The row (and so its id in aggregate statistics) stays, under an address that can never receive mail.
+ */
+export async function anonymizeContact(scope: TenantScope, id: string, actor: AuditInput['actor']) {
+  await scope.get(contacts, id, 'Contact');
+  await scope.db.batch([
+    scope.db
+      .update(contacts)
+      .set({
+        email: `anonymized-${id}@anonymized.invalid`,
+        firstName: null,
+        lastName: null,
+        phone: null,
+        company: null,
+        city: null,
+        country: null,
+        language: null,
+        timezone: null,
+        consent: null,
+        custom: null,
+        status: 'unsubscribed',
+        updatedAt: new Date(),
+      })
+      .where(scope.own(contacts, eq(contacts.id, id))),
+    scope.db.delete(contactTags).where(scope.own(contactTags, eq(contactTags.contactId, id))),
+    scope.db.delete(listMembers).where(scope.own(listMembers, eq(listMembers.contactId, id))),
+    auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.anonymized', target: { type: 'contact', id } }),
+  ]);
+  return getContactView(scope, id);
 }

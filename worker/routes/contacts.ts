@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CONTACT_STATUSES } from '../db/schema';
-import { actorOf } from '../domain/audit';
-import { createContact, deleteContact, getContactView, listContacts, restoreContact, updateContact } from '../domain/contacts';
+import { actorOf, audit } from '../domain/audit';
+import { anonymizeContact, contactDataExport, createContact, deleteContact, getContactView, listContacts, restoreContact, updateContact } from '../domain/contacts';
 import { PageQuery, pageOf } from '../lib/pagination';
 import type { App } from '../types';
 import { scopeOf } from './context';
@@ -95,6 +95,17 @@ const routes = {
     method: 'delete', path: '/v1/contacts/{id}', access: 'contacts:write', tags, summary: 'Soft-delete a contact (restorable for 30 days)',
     request: { params: IdParam('con_01hx…') }, responses: { 204: noContent, 404: errors[404] },
   }),
+  dataExport: defineRoute({
+    method: 'get', path: '/v1/contacts/{id}/data-export', access: 'contacts:read', tags,
+    summary: 'GDPR access request: everything held about the person, as JSON',
+    request: { params: IdParam('con_01hx…') },
+    responses: { 200: json(z.object({ exported_at: Timestamp, contact: Contact, lists: z.array(z.object({ list: z.string(), status: z.string(), since: Timestamp })), suppressed: z.object({ kind: z.string(), reason: z.string(), since: Timestamp }).nullable(), history: z.array(z.object({ action: z.string(), at: Timestamp })) })), 404: errors[404] },
+  }),
+  anonymize: defineRoute({
+    method: 'post', path: '/v1/contacts/{id}/anonymize', access: 'contacts:write', tags,
+    summary: 'GDPR erasure: replace every personal field irreversibly; aggregate statistics stay',
+    request: { params: IdParam('con_01hx…') }, responses: { 200: json(Contact), 404: errors[404] },
+  }),
   restore: defineRoute({
     method: 'post', path: '/v1/contacts/{id}/restore', access: 'contacts:write', tags, summary: 'Restore a deleted contact within 30 days',
     request: { params: IdParam('con_01hx…') }, responses: { 200: json(Contact), 404: errors[404], 409: errors[409], 410: errors[404] },
@@ -129,5 +140,14 @@ export function registerContacts(app: App) {
     await deleteContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal')));
     return c.body(null, 204);
   });
+  app.openapi(routes.dataExport, async (c) => {
+    const scope = scopeOf(c);
+    const { id } = c.req.valid('param');
+    const doc = await contactDataExport(scope, id);
+    await audit(scope.db, { tenantId: scope.tenantId, actor: actorOf(c.get('principal')), action: 'contact.data_exported', target: { type: 'contact', id } });
+    c.header('content-disposition', `attachment; filename="contact-${id}.json"`);
+    return c.json(doc, 200);
+  });
+  app.openapi(routes.anonymize, async (c) => c.json(await anonymizeContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal'))), 200));
   app.openapi(routes.restore, async (c) => c.json(await restoreContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal'))), 200));
 }
