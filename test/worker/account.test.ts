@@ -1,9 +1,5 @@
-import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '../../worker/db/client';
-import { tenants } from '../../worker/db/schema';
-import { PASSWORD, addMember, call, enrollTotp, expectProblem, login, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
+import { addMember, call, enrollTotp, expectProblem, login, PASSWORD, setPlan, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
 
 describe('profile', () => {
   it('changes the name without a password', async () => {
@@ -116,7 +112,7 @@ describe('two-factor authentication', () => {
 
   it('owners can require it of the whole workspace: members without it can only enrol', async () => {
     const owner = await signupTenant();
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     const editor = await addMember(owner.tenantId, 'editor');
     await enrollTotp(owner);
     expect((await call('/v1/tenant', { method: 'PATCH', token: owner.token, body: { require_2fa: true } })).status).toBe(200);

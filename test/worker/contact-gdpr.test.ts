@@ -1,13 +1,9 @@
-import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '../../worker/db/client';
-import { tenants } from '../../worker/db/schema';
-import { call, expectProblem, signupTenant } from './helpers';
+import { call, expectProblem, setPlan, signupTenant } from './helpers';
 
 async function setup() {
   const s = await signupTenant('GDPR Co');
-  await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, s.tenantId)).run();
+  await setPlan(s.tenantId, 'pro');
   const list = await call('/v1/lists', { token: s.token, body: { name: 'Newsletter' } });
   const c = await call('/v1/contacts', {
     token: s.token,

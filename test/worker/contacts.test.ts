@@ -4,13 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { contacts, tenants } from '../../worker/db/schema';
 import { purgeDeletedContacts } from '../../worker/domain/contacts';
-import { addMember, call, createApiKey, expectProblem, signupTenant } from './helpers';
-
-async function paidTenant() {
-  const s = await signupTenant('Contacts Co');
-  await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, s.tenantId)).run();
-  return s;
-}
+import { addMember, call, createApiKey, expectProblem, paidTenant, signupTenant } from './helpers';
 
 describe('contacts', () => {
   it('are created with a normalized address, tags and typed custom fields', async () => {

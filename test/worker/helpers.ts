@@ -1,6 +1,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { getDb } from '../../worker/db/client';
-import { memberships, users, type Role } from '../../worker/db/schema';
+import { eq } from 'drizzle-orm';
+import { memberships, tenants, users, type Role } from '../../worker/db/schema';
 import { hashPassword } from '../../worker/lib/crypto';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
 import { STAND_IN_PASS_TOKEN } from '../../worker/domain/captcha';
@@ -121,3 +122,15 @@ export async function enrollTotp(session: { token: string }) {
 
 /** Fetches an absolute URL the API produced (download links) from the worker under test. */
 export const SELF_FETCH = (url: string) => SELF.fetch(url);
+
+/** Moves a tenant to another plan, e.g. so the free plan's seat or contact limits do not mask what a test checks. */
+export async function setPlan(tenantId: string, planId: 'free' | 'starter' | 'pro' | 'enterprise') {
+  await getDb(env).update(tenants).set({ planId }).where(eq(tenants.id, tenantId)).run();
+}
+
+/** A new tenant on the Pro plan. */
+export async function paidTenant(name?: string) {
+  const s = await signupTenant(name);
+  await setPlan(s.tenantId, 'pro');
+  return s;
+}

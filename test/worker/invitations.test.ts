@@ -1,13 +1,9 @@
-import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '../../worker/db/client';
-import { tenants } from '../../worker/db/schema';
-import { PASSWORD, call, expectProblem, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
+import { call, expectProblem, PASSWORD, setPlan, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
 
 async function paidTenant() {
   const owner = await signupTenant('Invite Co');
-  await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+  await setPlan(owner.tenantId, 'pro');
   return owner;
 }
 

@@ -2,14 +2,8 @@ import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
-import { listMembers, tenants } from '../../worker/db/schema';
-import { call, expectProblem, signupTenant } from './helpers';
-
-async function paidTenant() {
-  const s = await signupTenant('Lists Co');
-  await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, s.tenantId)).run();
-  return s;
-}
+import { listMembers } from '../../worker/db/schema';
+import { call, expectProblem, paidTenant } from './helpers';
 
 async function contact(token: string, email: string) {
   return (await call('/v1/contacts', { token, body: { email } })).json.id as string;

@@ -1,11 +1,9 @@
 import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
-import { tenants } from '../../worker/db/schema';
 import { NOTIFICATION_KINDS, NOTIFICATION_KIND_NAMES } from '../../worker/domain/notification-kinds';
 import { notify } from '../../worker/domain/notifications';
-import { addMember, call, signupTenant, waitForEmail } from './helpers';
+import { addMember, call, setPlan, signupTenant, waitForEmail } from './helpers';
 
 /** Sample data for each kind, as the part of Edgepost that raises it would pass. */
 const SAMPLE: Record<string, Record<string, string | number | boolean>> = {
@@ -52,7 +50,7 @@ describe('notifications', () => {
 
   it('goes only to the roles of its audience, minus those who switched it off', async () => {
     const owner = await signupTenant();
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     const editor = await addMember(owner.tenantId, 'editor');
     const admin = await addMember(owner.tenantId, 'admin');
     const prefs = await call('/v1/notifications/preferences', { method: 'PATCH', token: admin.token, body: { preferences: [{ kind: 'quota_warning', email: false }] } });

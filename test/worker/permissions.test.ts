@@ -1,9 +1,6 @@
-import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../worker/db/client';
-import { tenants, type Role } from '../../worker/db/schema';
-import { addMember, call, createApiKey, signupTenant, uniqueEmail, type Session } from './helpers';
+import { type Role } from '../../worker/db/schema';
+import { addMember, call, createApiKey, setPlan, signupTenant, type Session, uniqueEmail } from './helpers';
 
 type Who = Role;
 const ROLES: Who[] = ['owner', 'admin', 'editor', 'viewer'];
@@ -71,7 +68,7 @@ describe('role × action matrix', () => {
   beforeAll(async () => {
     const owner = await signupTenant('Matrix Inc');
     // A paid plan, so seat limits do not mask permission answers.
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     ctx.tenantId = owner.tenantId;
     ctx.sessions = {
       owner,
@@ -96,7 +93,7 @@ describe('role × action matrix', () => {
 describe('role rules', () => {
   it('an admin cannot grant owner, nor demote an owner', async () => {
     const owner = await signupTenant();
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     const admin = await addMember(owner.tenantId, 'admin');
     const viewer = await addMember(owner.tenantId, 'viewer');
     const members = (await call('/v1/members', { token: owner.token })).json.data as { id: string; role: string }[];
@@ -108,7 +105,7 @@ describe('role rules', () => {
 
   it('the last owner can be neither removed nor demoted; with a second owner, they can', async () => {
     const owner = await signupTenant();
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     const members = (await call('/v1/members', { token: owner.token })).json.data as { id: string }[];
     const mine = members[0]!.id;
     expect((await call(`/v1/members/${mine}`, { method: 'DELETE', token: owner.token })).status).toBe(409);
@@ -119,7 +116,7 @@ describe('role rules', () => {
 
   it('a removed member loses access at once', async () => {
     const owner = await signupTenant();
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     const editor = await addMember(owner.tenantId, 'editor');
     expect((await call('/v1/me', { token: editor.token })).status).toBe(200);
     expect((await call(`/v1/members/${editor.membershipId}`, { method: 'DELETE', token: owner.token })).status).toBe(204);
@@ -128,7 +125,7 @@ describe('role rules', () => {
 
   it('a role change applies to the next request, not the next login', async () => {
     const owner = await signupTenant();
-    await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, owner.tenantId)).run();
+    await setPlan(owner.tenantId, 'pro');
     const editor = await addMember(owner.tenantId, 'admin');
     expect((await call('/v1/api-keys', { token: editor.token, body: { name: 'k', scopes: ['stats:read'] } })).status).toBe(201);
     await call(`/v1/members/${editor.membershipId}`, { method: 'PATCH', token: owner.token, body: { role: 'viewer' } });

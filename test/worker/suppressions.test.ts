@@ -1,15 +1,5 @@
-import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '../../worker/db/client';
-import { tenants } from '../../worker/db/schema';
-import { call, expectProblem, signupTenant } from './helpers';
-
-async function paidTenant() {
-  const s = await signupTenant('Suppress Co');
-  await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, s.tenantId)).run();
-  return s;
-}
+import { call, expectProblem, paidTenant } from './helpers';
 
 describe('suppressions', () => {
   it('a suppressed address is refused on create, on re-subscribe, on email change and on restore', async () => {

@@ -1,17 +1,16 @@
 import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
-import { jobs, tenants } from '../../worker/db/schema';
+import { jobs } from '../../worker/db/schema';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
-import { PASSWORD, addMember, call, createApiKey, expectProblem, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
+import { addMember, call, createApiKey, expectProblem, PASSWORD, setPlan, signupTenant, tokenFromLink, uniqueEmail, waitForEmail } from './helpers';
 
 /** Every resource of tenant B, addressed by id from tenant A, is a 404 — never a leak, never a change. */
 describe('cross-tenant access by id', () => {
   async function twoTenants() {
     const a = await signupTenant('Tenant A');
     const b = await signupTenant('Tenant B');
-    for (const t of [a, b]) await getDb(env).update(tenants).set({ planId: 'pro' }).where(eq(tenants.id, t.tenantId)).run();
+    for (const t of [a, b]) await setPlan(t.tenantId, 'pro');
     return { a, b };
   }
 

@@ -1,7 +1,6 @@
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import { contacts, listMembers, lists } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
-import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem } from '../lib/problem';
 import { audit, type AuditInput } from './audit';
 
