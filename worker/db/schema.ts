@@ -382,6 +382,93 @@ export const suppressions = sqliteTable(
   (t) => [uniqueIndex('suppressions_tenant_kind_value').on(t.tenantId, t.kind, t.value)],
 );
 
+/** Saved audiences: a rule tree (see domain/segment-rules.ts) compiled to parameterized SQL on use. */
+export const segments = sqliteTable(
+  'segments',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    rules: text('rules', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [uniqueIndex('segments_tenant_name').on(t.tenantId, t.name)],
+);
+
+/** Public subscribe forms: each subscribes to chosen lists, with double opt-in when a list asks for it. */
+export const forms = sqliteTable(
+  'forms',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    listIds: text('list_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Which optional fields the form asks for besides the email. */
+    fields: text('fields', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The consent wording shown next to the button, versioned so the consent record says what was agreed to. */
+    consentText: text('consent_text').notNull(),
+    consentVersion: integer('consent_version').notNull().default(1),
+    /** Where the browser goes after a subscribe or confirmation; the platform's own page when empty. */
+    successUrl: text('success_url'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [index('forms_tenant').on(t.tenantId, t.id)],
+);
+
+export const CONTACT_EVENT_TYPES = [
+  'created',
+  'imported',
+  'updated',
+  'subscribed',
+  'confirmation_sent',
+  'confirmed',
+  'unsubscribed',
+  'list_added',
+  'list_removed',
+  'tagged',
+  'untagged',
+  'suppressed',
+  'deleted',
+  'restored',
+  'anonymized',
+  'sent',
+  'delivered',
+  'open',
+  'click',
+  'bounce',
+  'complaint',
+] as const;
+export type ContactEventType = (typeof CONTACT_EVENT_TYPES)[number];
+
+/**
+ * Everything that happened to a contact: the activity timeline, and the facts activity segments
+ * ("opened campaign X", "clicked in the last N days") are evaluated against. Later issues
+ * (delivery, tracking) append send/open/click/bounce events here.
+ */
+export const contactEvents = sqliteTable(
+  'contact_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: CONTACT_EVENT_TYPES }).notNull(),
+    campaignId: text('campaign_id'),
+    /** Small, non-secret context (list id, job id, link index, bounce code); never the address itself. */
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('contact_events_contact').on(t.tenantId, t.contactId, t.id),
+    // Activity conditions: "type X (of campaign Y) since T" per contact.
+    index('contact_events_type_campaign').on(t.tenantId, t.type, t.campaignId, t.contactId),
+    index('contact_events_type_time').on(t.tenantId, t.type, t.createdAt, t.contactId),
+  ],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -390,3 +477,6 @@ export type AuditEntry = typeof auditLog.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Plan = typeof plans.$inferSelect;
 export type Contact = typeof contacts.$inferSelect;
+export type Segment = typeof segments.$inferSelect;
+export type Form = typeof forms.$inferSelect;
+export type ContactEvent = typeof contactEvents.$inferSelect;

@@ -36,4 +36,7 @@ export const ID_PREFIX = {
   customField: 'fld',
   suppression: 'sup',
   list: 'lst',
+  segment: 'seg',
+  form: 'frm',
+  contactEvent: 'evt',
 } as const;
