@@ -3,34 +3,25 @@ import type { DB } from '../db/client';
 import { memberships, tenants, users, type Job } from '../db/schema';
 import { config, type Env } from '../env';
 import { verifyPassword } from '../lib/crypto';
-import { signToken, verifyToken } from '../lib/signed-tokens';
 import { Problem, notFound } from '../lib/problem';
 import { audit } from './audit';
+import { publishDownload } from './downloads';
 import { updateJob } from './jobs';
 import { killSwitch } from './kill-switch';
 import { notify } from './notifications';
 import { sendSystemEmail } from './system-mail';
 import { buildTenantExportZip } from './tenant-export';
 
-export const EXPORT_LINK_TTL_MS = 7 * 24 * 3600_000;
 export const PURGE_AFTER_MS = 30 * 24 * 3600_000;
 
 const exportKey = (tenantId: string, jobId: string) => `exports/${tenantId}/${jobId}.zip`;
-
-interface DownloadClaims {
-  key: string;
-  exp: number;
-  name: string;
-}
 
 /** Runs a tenant_export job: ZIP to R2, a signed 7-day link, and a notification to whoever asked. */
 export async function runTenantExport(env: Env, db: DB, job: Job) {
   const zip = await buildTenantExportZip(db, job.tenantId);
   const key = exportKey(job.tenantId, job.id);
   await env.FILES.put(key, zip, { httpMetadata: { contentType: 'application/zip' } });
-  const expiresAt = new Date(Date.now() + EXPORT_LINK_TTL_MS);
-  const token = await signToken(config(env).TOKEN_SIGNING_KEYS, { key, exp: expiresAt.getTime(), name: `edgepost-export-${job.tenantId}.zip` } satisfies DownloadClaims);
-  const downloadUrl = `${config(env).PUBLIC_API_URL}/v1/downloads/${token}`;
+  const { url: downloadUrl, expiresAt } = await publishDownload(env, key, `edgepost-export-${job.tenantId}.zip`);
   await updateJob(db, job.id, { status: 'succeeded', processed: 1, total: 1, finishedAt: new Date(), result: { download_url: downloadUrl, expires_at: expiresAt.toISOString(), bytes: zip.byteLength } });
   if (job.createdBy) {
     await notify(env, db, {
@@ -40,16 +31,6 @@ export async function runTenantExport(env: Env, db: DB, job: Job) {
       userIds: [job.createdBy],
     });
   }
-}
-
-/** Resolves a signed download link to its R2 object; expired links are 410, tampered ones 404. */
-export async function openDownload(env: Env, token: string) {
-  const claims = await verifyToken<DownloadClaims>(config(env).TOKEN_SIGNING_KEYS, token);
-  if (!claims?.key || typeof claims.exp !== 'number') throw notFound('Download');
-  if (claims.exp < Date.now()) throw new Problem('gone', 'This download link has expired. Ask for a new export.');
-  const object = await env.FILES.get(claims.key);
-  if (!object) throw new Problem('gone', 'This file is no longer available. Ask for a new export.');
-  return { object, filename: claims.name.replace(/[^\w.-]/g, '_') };
 }
 
 /** Closing: owner's password and the workspace slug typed out; disabled at once, purged after 30 days. */
