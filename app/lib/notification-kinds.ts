@@ -4,6 +4,7 @@ export const NOTIFICATION_KIND_LABELS: Record<string, { label: string; descripti
   campaign_finished: { label: 'Campaign finished', description: 'A campaign has sent to everyone, with its first results.' },
   quota_warning: { label: 'Quota almost used', description: 'Most of the monthly email quota is used.' },
   quota_reached: { label: 'Quota reached', description: 'Sending stopped until the quota resets or the plan changes.' },
+  contact_limit_warning: { label: 'Contacts almost full', description: 'Most of the plan’s contact limit is used.' },
   sending_paused: { label: 'Sending paused', description: 'Bounces or complaints paused sending for this workspace.' },
   domain_verified: { label: 'Domain verified', description: 'A sending domain passed its DNS checks.' },
   domain_broken: { label: 'Domain needs attention', description: 'A sending domain’s DNS records stopped matching.' },

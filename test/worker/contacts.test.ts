@@ -96,17 +96,26 @@ describe('contacts', () => {
     expect(tagList.json.data.find((t: { name: string }) => t.name === 'early').contacts).toBe(3);
   });
 
-  it("respect the plan's contact limit", async () => {
+  it("respect the plan's contact limit and warn the managers once at 80 %", async () => {
     const s = await signupTenant('Free Co');
     await getDb(env).update(tenants).set({ planId: 'free' }).where(eq(tenants.id, s.tenantId)).run();
     const { plans } = await import('../../worker/db/schema');
-    await getDb(env).update(plans).set({ maxContacts: 2 }).where(eq(plans.id, 'free')).run();
+    await getDb(env).update(plans).set({ maxContacts: 5 }).where(eq(plans.id, 'free')).run();
+    const warnings = async () =>
+      (await call('/v1/notifications', { token: s.token })).json.data.filter((n: { kind: string }) => n.kind === 'contact_limit_warning');
     try {
-      await call('/v1/contacts', { token: s.token, body: { email: 'one@example.com' } });
-      await call('/v1/contacts', { token: s.token, body: { email: 'two@example.com' } });
-      const res = await call('/v1/contacts', { token: s.token, body: { email: 'three@example.com' } });
+      for (const n of [1, 2, 3]) await call('/v1/contacts', { token: s.token, body: { email: `c${n}@example.com` } });
+      expect(await warnings()).toHaveLength(0);
+      await call('/v1/contacts', { token: s.token, body: { email: 'c4@example.com' } });
+      const [warning] = await warnings();
+      expect(warning).toMatchObject({ title: 'You have used 80% of your plan’s contacts' });
+      expect(warning.body).toContain('4 of 5 contacts');
+      await call('/v1/contacts', { token: s.token, body: { email: 'c5@example.com' } });
+      expect(await warnings()).toHaveLength(1);
+      const res = await call('/v1/contacts', { token: s.token, body: { email: 'c6@example.com' } });
       expectProblem(res, 409, 'conflict');
-      expect(res.json).toMatchObject({ limit: 2, used: 2 });
+      expect(res.json).toMatchObject({ limit: 5, used: 5 });
+      expect(res.json.detail).toContain('Upgrade the plan or delete contacts');
     } finally {
       await getDb(env).update(plans).set({ maxContacts: 500 }).where(eq(plans.id, 'free')).run();
     }

@@ -11,6 +11,7 @@ const SAMPLE: Record<string, Record<string, string | number | boolean>> = {
   campaign_finished: { campaign_name: 'Autumn sale', campaign_id: 'cmp_1', sent: 1000, open_rate: '41%', click_rate: '6%', bounce_rate: '0.4%', unsubscribes: 3 },
   quota_warning: { percent: 80, used: 800, limit: 1000, plan: 'Free', resets_on: '1 Dec' },
   quota_reached: { limit: 1000, plan: 'Free', resets_on: '1 Dec' },
+  contact_limit_warning: { percent: 80, used: 400, limit: 500, plan: 'Free' },
   sending_paused: { reason: 'bounce rate 6.1%', detail: 'Over 5% of recent messages bounced.' },
   domain_verified: { domain: 'acme.test' },
   domain_broken: { domain: 'acme.test', record: 'DKIM', detail: 'The selector record is missing.' },

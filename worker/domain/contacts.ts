@@ -1,11 +1,13 @@
-import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { auditLog, contacts, contactTags, customFields, listMembers, lists, plans, tags, tenants, type Consent, type Contact, type ContactStatus } from '../db/schema';
+import { auditLog, contacts, contactTags, customFields, listMembers, lists, tags, type Consent, type Contact, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
+import type { Env } from '../env';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
+import { contactUsage, warnNearContactLimit } from './contact-usage';
 import { validateEmailSync } from './email-validation';
 import { subscribedTo } from './lists';
 import { assertNotSuppressed, findSuppression } from './suppressions';
@@ -87,16 +89,15 @@ async function checkCustom(scope: TenantScope, custom: Record<string, unknown> |
   if (errors.length) throw new Problem('validation-error', errors.map((e) => `${e.field} ${e.message}`).join('; '), { extensions: { errors } });
 }
 
-/** The plan's contact limit counts live (not deleted) contacts. */
+/** The plan's contact limit counts live (not deleted) contacts; returns the usage before the change. */
 export async function assertContactCapacity(scope: TenantScope, adding: number) {
-  const plan = await scope.db.select({ max: plans.maxContacts, name: plans.name }).from(tenants).innerJoin(plans, eq(plans.id, tenants.planId)).where(eq(tenants.id, scope.tenantId)).get();
-  const [row] = await scope.db.select({ n: count() }).from(contacts).where(scope.own(contacts, isNull(contacts.deletedAt)));
-  const used = row?.n ?? 0;
-  if (plan && used + adding > plan.max) {
-    throw new Problem('conflict', `The ${plan.name} plan holds ${plan.max} contacts and this workspace has ${used}. Upgrade the plan or delete contacts first.`, {
-      extensions: { limit: plan.max, used },
+  const usage = await contactUsage(scope);
+  if (usage.used + adding > usage.limit) {
+    throw new Problem('conflict', `The ${usage.plan} plan holds ${usage.limit} contacts and this workspace has ${usage.used}. Upgrade the plan or delete contacts first.`, {
+      extensions: { limit: usage.limit, used: usage.used },
     });
   }
+  return usage;
 }
 
 async function tagIds(scope: TenantScope, names: string[]) {
@@ -138,7 +139,8 @@ export async function getContactView(scope: TenantScope, id: string) {
   return contactView(c, (await tagsOf(scope, [id])).get(id) ?? []);
 }
 
-export async function createContact(scope: TenantScope, input: ContactInput, actor: AuditInput['actor']) {
+/** `env`, when given, lets crossing the plan's 80 % contact mark notify the managers. */
+export async function createContact(scope: TenantScope, input: ContactInput, actor: AuditInput['actor'], env?: Env) {
   const verdict = acceptEmail(input.email);
   if ((input.status ?? 'subscribed') === 'subscribed' || input.status === 'pending') await assertNotSuppressed(scope, verdict.email);
   await checkCustom(scope, input.custom);
@@ -148,7 +150,7 @@ export async function createContact(scope: TenantScope, input: ContactInput, act
       extensions: { existing_id: existing.id, errors: [{ field: 'email', message: 'already exists' }] },
     });
   }
-  await assertContactCapacity(scope, 1);
+  const usage = await assertContactCapacity(scope, 1);
   const id = newId(ID_PREFIX.contact);
   await scope.db.batch([
     scope.db.insert(contacts).values({ id, tenantId: scope.tenantId, email: verdict.email, disposable: verdict.disposable, role: verdict.role, custom: input.custom ?? null, ...columns(input) }),
@@ -156,6 +158,7 @@ export async function createContact(scope: TenantScope, input: ContactInput, act
   ]);
   const ids = await tagIds(scope, input.tags ?? []);
   if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).onConflictDoNothing().run();
+  if (env) await warnNearContactLimit(env, scope, usage, 1);
   return getContactView(scope, id);
 }
 
@@ -200,16 +203,17 @@ export async function deleteContact(scope: TenantScope, id: string, actor: Audit
   ]);
 }
 
-export async function restoreContact(scope: TenantScope, id: string, actor: AuditInput['actor'], now = Date.now()) {
+export async function restoreContact(scope: TenantScope, id: string, actor: AuditInput['actor'], now = Date.now(), env?: Env) {
   const c = await scope.get(contacts, id, 'Contact');
   if (!c.deletedAt) throw new Problem('conflict', 'This contact is not deleted.');
   if (now - c.deletedAt.getTime() > RESTORE_WINDOW_MS) throw new Problem('gone', 'This contact was deleted more than 30 days ago and can no longer be restored.');
   if (c.status === 'subscribed' || c.status === 'pending') await assertNotSuppressed(scope, c.email);
-  await assertContactCapacity(scope, 1);
+  const usage = await assertContactCapacity(scope, 1);
   await scope.db.batch([
     scope.db.update(contacts).set({ deletedAt: null, updatedAt: new Date(now) }).where(scope.own(contacts, eq(contacts.id, id))),
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.restored', target: { type: 'contact', id } }),
   ]);
+  if (env) await warnNearContactLimit(env, scope, usage, 1);
   return getContactView(scope, id);
 }
 

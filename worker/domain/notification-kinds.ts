@@ -46,6 +46,13 @@ export const NOTIFICATION_KINDS = {
     body: 'All {{ limit }} emails of the {{ plan }} plan are used. Sending resumes on {{ resets_on }}, or at once after an upgrade.',
     link: '/settings/plan',
   },
+  contact_limit_warning: {
+    audience: MANAGERS,
+    email: true,
+    title: 'You have used {{ percent }}% of your plan’s contacts',
+    body: '{{ used }} of {{ limit }} contacts on the {{ plan }} plan. New contacts from the API, imports and forms are refused at the limit: upgrade the plan or delete contacts you no longer mail.',
+    link: '/contacts',
+  },
   sending_paused: {
     audience: MANAGERS,
     email: true,

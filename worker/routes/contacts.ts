@@ -130,7 +130,7 @@ export function registerContacts(app: App) {
     );
     return c.json(page, 200);
   });
-  app.openapi(routes.create, async (c) => c.json(await createContact(scopeOf(c), c.req.valid('json'), actorOf(c.get('principal'))), 201));
+  app.openapi(routes.create, async (c) => c.json(await createContact(scopeOf(c), c.req.valid('json'), actorOf(c.get('principal')), c.env), 201));
   app.openapi(routes.get, async (c) => {
     const view = await getContactView(scopeOf(c), c.req.valid('param').id);
     return c.json(view, 200);
@@ -149,5 +149,5 @@ export function registerContacts(app: App) {
     return c.json(doc, 200);
   });
   app.openapi(routes.anonymize, async (c) => c.json(await anonymizeContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal'))), 200));
-  app.openapi(routes.restore, async (c) => c.json(await restoreContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal'))), 200));
+  app.openapi(routes.restore, async (c) => c.json(await restoreContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal')), Date.now(), c.env), 200));
 }
