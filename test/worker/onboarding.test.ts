@@ -19,5 +19,8 @@ describe('onboarding checklist', () => {
     const after = await call('/v1/onboarding', { token: s.token });
     expect(done(after.json)).toEqual(['confirm_email', 'organisation', 'sending_domain']);
     expect(after.json.completed).toBe(3);
+
+    await call('/v1/contacts', { token: s.token, body: { email: 'first@example.com' } });
+    expect(done((await call('/v1/onboarding', { token: s.token })).json)).toContain('import_contacts');
   });
 });

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import type { DB } from '../db/client';
-import { plans, tenants, users } from '../db/schema';
+import { contacts, plans, tenants, users } from '../db/schema';
+import { tenantScope } from '../db/tenant-scope';
 import { notFound } from '../lib/problem';
 
 export interface OnboardingStep {
@@ -15,7 +16,7 @@ export interface OnboardingStep {
 
 /**
  * The getting-started checklist. Each step ticks itself from the data, never from a flag the
- * user sets. Steps whose features arrive with later modules (domains, contacts, templates,
+ * user sets. Steps whose features arrive with later modules (domains, templates,
  * campaigns) report available: false until those modules register their check here.
  */
 export async function onboardingSteps(db: DB, tenantId: string, userId: string) {
@@ -27,6 +28,8 @@ export async function onboardingSteps(db: DB, tenantId: string, userId: string) 
     .where(eq(tenants.id, tenantId))
     .get();
   if (!row) throw notFound('Workspace');
+  // Any live contact counts, whether it came from an import, the API or a subscribe form.
+  const hasContacts = Boolean(await db.select({ id: contacts.id }).from(contacts).where(tenantScope(db, tenantId).own(contacts, isNull(contacts.deletedAt))).limit(1).get());
   const steps: OnboardingStep[] = [
     { key: 'confirm_email', label: 'Confirm your email address', done: Boolean(row.verified), href: '/account', available: true },
     { key: 'organisation', label: 'Add your organisation and postal address', done: Boolean(row.address), href: '/settings', available: true },
@@ -34,7 +37,7 @@ export async function onboardingSteps(db: DB, tenantId: string, userId: string) 
     row.customDomains
       ? { key: 'sending_domain', label: 'Verify a sending domain', done: false, href: '/domains', available: false }
       : { key: 'sending_domain', label: 'Send from the platform domain (free plan)', done: true, href: '/settings', available: true },
-    { key: 'import_contacts', label: 'Import your contacts', done: false, href: '/contacts/import', available: false },
+    { key: 'import_contacts', label: 'Import your contacts', done: hasContacts, href: '/contacts/import', available: true },
     { key: 'create_template', label: 'Create a template', done: false, href: '/templates/new', available: false },
     { key: 'send_test', label: 'Send yourself a test email', done: false, href: '/templates', available: false },
     { key: 'first_campaign', label: 'Send your first campaign', done: false, href: '/campaigns/new', available: false },
