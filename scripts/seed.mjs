@@ -9,6 +9,7 @@ import { decryptSecret, encryptSecret, hashPassword, verifyPassword } from '../w
 import { newId } from '../worker/lib/ids.ts';
 import { DEV_STATE_DIR, isMain } from './lib/paths.mjs';
 import { applyMigrations, d1ExecuteSql, d1Query } from './lib/wrangler.mjs';
+import { audienceSql } from './seed-audience.mjs';
 
 /** Who the seed creates; each user owns one tenant. The start banner prints these logins. */
 export function seedAccounts(vars) {
@@ -104,8 +105,11 @@ async function seedAccountsSql(context) {
   return statements;
 }
 
-/** Each step returns SQL statements; later issues append steps (domains, contacts, campaigns…). */
-const STEPS = [seedAccountsSql];
+/** The demo tenant's contacts, tags, custom fields, lists and segments (scripts/seed-audience.mjs). */
+const seedAudienceSql = ({ now }) => audienceSql('demo', now);
+
+/** Each step returns SQL statements; later issues append steps (domains, templates, campaigns…). */
+const STEPS = [seedAccountsSql, seedAudienceSql];
 
 /** Seeds the local D1 in `persistTo` (migrations must be applied) in one wrangler call. */
 export async function seed({ persistTo = DEV_STATE_DIR, vars }) {
@@ -119,5 +123,5 @@ if (isMain(import.meta.url)) {
   const { vars } = ensureDevVars();
   await applyMigrations({ persistTo: DEV_STATE_DIR });
   await seed({ vars });
-  console.log('Seeded the local database (.wrangler/state): demo and platform tenants, demo@edgepost.test, admin@edgepost.test.');
+  console.log('Seeded the local database (.wrangler/state): demo and platform tenants, demo@edgepost.test, admin@edgepost.test, 500 demo contacts with lists and segments.');
 }
