@@ -4,6 +4,8 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
+import { fileTooLarge } from './domain/contact-import';
+import { MAX_IMPORT_BYTES } from './domain/import-files';
 import { config } from './env';
 import { reportError } from './lib/error-reporter';
 import { errorFields, log } from './lib/log';
@@ -13,6 +15,7 @@ import { registerRoutes } from './routes';
 import type { AppEnv } from './types';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
+const PUBLIC_PREFIX = '/v1/public/';
 
 /** Map a zod error (request validation) to field errors. */
 function fieldErrors(issues: { path: PropertyKey[]; message: string }[], where: string) {
@@ -45,8 +48,10 @@ export function createApp() {
     }, c.env.LOG_LEVEL);
   });
   app.use('*', securityHeaders);
+  // Public subscribe forms are posted from the tenants' own websites: any origin, never credentials.
+  app.use(`${PUBLIC_PREFIX}*`, cors({ origin: '*', allowHeaders: ['content-type'], allowMethods: ['GET', 'POST'], exposeHeaders: ['retry-after'], maxAge: 600 }));
   app.use('/v1/*', async (c, next) =>
-    cors({
+    c.req.path.startsWith(PUBLIC_PREFIX) ? next() : cors({
       origin: (origin) => (origin === c.env.DASHBOARD_ORIGIN ? origin : null),
       allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
       exposeHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
@@ -55,14 +60,16 @@ export function createApp() {
       maxAge: 600,
     })(c, next),
   );
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new Problem('payload-too-large', `The body exceeds ${JSON_BODY_LIMIT / 1024} KiB.`);
-      },
-    }),
+  const jsonBodyLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new Problem('payload-too-large', `The body exceeds ${JSON_BODY_LIMIT / 1024} KiB.`);
+    },
+  });
+  // File uploads for contact imports: the file limit plus room for the multipart envelope.
+  const uploadBodyLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw fileTooLarge(); } });
+  app.use('/v1/*', (c, next) =>
+    (c.req.path.startsWith('/v1/contacts/import') && (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data') ? uploadBodyLimit : jsonBodyLimit)(c, next),
   );
   app.use('*', methodNotAllowed({
     app,

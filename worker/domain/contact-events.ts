@@ -1,4 +1,5 @@
-import { contactEvents, type ContactEventType } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { contactEvents, contacts, type ContactEvent, type ContactEventType } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 
@@ -35,4 +36,14 @@ export function contactEventStatements(scope: TenantScope, events: ContactEventI
 export async function recordContactEvents(scope: TenantScope, events: ContactEventInput[]) {
   const statements = contactEventStatements(scope, events);
   if (statements.length) await scope.db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+}
+
+export function contactEventView(e: ContactEvent) {
+  return { id: e.id, type: e.type, campaign_id: e.campaignId, data: e.data, created_at: e.createdAt.toISOString() };
+}
+
+/** A contact's timeline, newest first; another tenant's contact is a 404 like any other. */
+export async function listContactEvents(scope: TenantScope, contactId: string, page: { limit: number; cursor?: string }) {
+  await scope.get(contacts, contactId, 'Contact');
+  return scope.list(contactEvents, page, contactEventView, eq(contactEvents.contactId, contactId));
 }

@@ -1,14 +1,15 @@
-import { desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { auditLog, contacts, contactTags, customFields, listMembers, lists, tags, type Consent, type Contact, type ContactStatus } from '../db/schema';
+import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { jsonValues, likeText } from '../db/conditions';
+import { auditLog, contactEvents, contacts, contactTags, customFields, listMembers, lists, tags, type Consent, type Contact, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import type { Env } from '../env';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
+import { contactEventStatements, contactEventView } from './contact-events';
 import { contactUsage, warnNearContactLimit } from './contact-usage';
-import { validateEmailSync } from './email-validation';
+import { validateEmailSync, type EmailVerdict } from './email-validation';
 import { subscribedTo } from './lists';
 import { assertNotSuppressed, findSuppression } from './suppressions';
 
@@ -100,21 +101,23 @@ export async function assertContactCapacity(scope: TenantScope, adding: number) 
   return usage;
 }
 
-async function tagIds(scope: TenantScope, names: string[]) {
+/** The ids of these tags, creating the ones the workspace does not have yet. */
+export async function tagIds(scope: TenantScope, names: string[]) {
   const unique = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (!unique.length) return [];
   await scope.db.insert(tags).values(unique.map((name) => ({ id: newId(ID_PREFIX.tag), tenantId: scope.tenantId, name }))).onConflictDoNothing().run();
   return (await scope.db.select({ id: tags.id }).from(tags).where(scope.own(tags, inArray(tags.name, unique))).all()).map((t) => t.id);
 }
 
-async function tagsOf(scope: TenantScope, contactIds: string[]) {
+/** Tag names per contact, sorted; any number of contacts in one query. */
+export async function tagsOf(scope: TenantScope, contactIds: string[]) {
   const map = new Map<string, string[]>(contactIds.map((id) => [id, []]));
   if (!contactIds.length) return map;
   const rows = await scope.db
     .select({ contactId: contactTags.contactId, name: tags.name })
     .from(contactTags)
     .innerJoin(tags, eq(tags.id, contactTags.tagId))
-    .where(scope.own(contactTags, inArray(contactTags.contactId, contactIds)))
+    .where(scope.own(contactTags, inArray(contactTags.contactId, jsonValues(contactIds))))
     .all();
   for (const r of rows) map.get(r.contactId)?.push(r.name);
   for (const list of map.values()) list.sort();
@@ -133,6 +136,11 @@ const columns = (i: ContactPatch) => ({
   ...(i.status !== undefined ? { status: i.status } : {}),
   ...(i.consent !== undefined ? { consent: i.consent } : {}),
 });
+
+/** The insert of a new contact, for callers that batch it with more statements (public subscribe forms). */
+export function insertContactStatement(scope: TenantScope, id: string, verdict: EmailVerdict, input: Omit<ContactInput, 'email'>) {
+  return scope.db.insert(contacts).values({ id, tenantId: scope.tenantId, email: verdict.email, disposable: verdict.disposable, role: verdict.role, custom: input.custom ?? null, ...columns(input) });
+}
 
 export async function getContactView(scope: TenantScope, id: string) {
   const c = await scope.get(contacts, id, 'Contact');
@@ -153,8 +161,9 @@ export async function createContact(scope: TenantScope, input: ContactInput, act
   const usage = await assertContactCapacity(scope, 1);
   const id = newId(ID_PREFIX.contact);
   await scope.db.batch([
-    scope.db.insert(contacts).values({ id, tenantId: scope.tenantId, email: verdict.email, disposable: verdict.disposable, role: verdict.role, custom: input.custom ?? null, ...columns(input) }),
+    insertContactStatement(scope, id, verdict, input),
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.created', target: { type: 'contact', id } }),
+    ...contactEventStatements(scope, [{ contactId: id, type: 'created', data: { consent_source: input.consent?.source ?? null } }]),
   ]);
   const ids = await tagIds(scope, input.tags ?? []);
   if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).onConflictDoNothing().run();
@@ -185,6 +194,8 @@ export async function updateContact(scope: TenantScope, id: string, patch: Conta
   await scope.db.batch([
     scope.db.update(contacts).set(set).where(scope.own(contacts, eq(contacts.id, id))),
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.updated', target: { type: 'contact', id }, metadata: { fields: Object.keys(patch) } }),
+    // Field names only: the timeline must not become a second copy of the personal data.
+    ...contactEventStatements(scope, [{ contactId: id, type: 'updated', data: { fields: Object.keys(patch) } }]),
   ]);
   if (patch.tags !== undefined) {
     const ids = await tagIds(scope, patch.tags);
@@ -200,6 +211,7 @@ export async function deleteContact(scope: TenantScope, id: string, actor: Audit
   await scope.db.batch([
     scope.db.update(contacts).set({ deletedAt: new Date() }).where(scope.own(contacts, eq(contacts.id, id))),
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.deleted', target: { type: 'contact', id } }),
+    ...contactEventStatements(scope, [{ contactId: id, type: 'deleted' }]),
   ]);
 }
 
@@ -212,6 +224,7 @@ export async function restoreContact(scope: TenantScope, id: string, actor: Audi
   await scope.db.batch([
     scope.db.update(contacts).set({ deletedAt: null, updatedAt: new Date(now) }).where(scope.own(contacts, eq(contacts.id, id))),
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.restored', target: { type: 'contact', id } }),
+    ...contactEventStatements(scope, [{ contactId: id, type: 'restored' }]),
   ]);
   if (env) await warnNearContactLimit(env, scope, usage, 1);
   return getContactView(scope, id);
@@ -228,32 +241,44 @@ export interface ContactFilter {
   deleted?: boolean;
 }
 
-/** Prefix match with the user's text taken literally: %, _ and \ are escaped (SQLite needs ESCAPE for that). */
-const startsWith = (column: SQLiteColumn, q: string) => sql`${column} like ${`${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} escape '\\'`;
+/** Contacts carrying the tag of this name, as a subquery of contact ids. */
+export const taggedWith = (scope: TenantScope, tagName: string) =>
+  scope.db.select({ id: contactTags.contactId }).from(contactTags).innerJoin(tags, eq(tags.id, contactTags.tagId)).where(scope.own(contactTags, eq(tags.name, tagName)));
 
-export async function listContacts(scope: TenantScope, f: ContactFilter, page: { limit: number; cursor?: string }) {
-  const after = decodeCursor(page.cursor);
-  const conds: (SQL | undefined)[] = [
+/**
+ * The WHERE clause of a contact filter, tenant-scoped. The contact list and selections (bulk
+ * actions, exports, audiences) all use it, so they always agree on whom a filter means. The search
+ * is a prefix of the email or either name, taken literally.
+ */
+export function contactFilterWhere(scope: TenantScope, f: ContactFilter): SQL {
+  const q = f.q?.trim().toLowerCase();
+  return scope.own(
+    contacts,
     f.deleted ? isNotNull(contacts.deletedAt) : isNull(contacts.deletedAt),
-    after ? lt(contacts.id, after) : undefined,
     f.status ? eq(contacts.status, f.status) : undefined,
     f.createdAfter ? gte(contacts.createdAt, f.createdAfter) : undefined,
     f.createdBefore ? lte(contacts.createdAt, f.createdBefore) : undefined,
-  ];
-  if (f.q) {
-    const q = f.q.trim().toLowerCase();
-    conds.push(or(startsWith(contacts.email, q), startsWith(contacts.firstName, q), startsWith(contacts.lastName, q)));
-  }
-  if (f.tag) {
-    const tag = await scope.db.select({ id: tags.id }).from(tags).where(scope.own(tags, eq(tags.name, f.tag))).get();
-    if (!tag) return { data: [], next_cursor: null };
-    const tagged = scope.db.select({ id: contactTags.contactId }).from(contactTags).where(scope.own(contactTags, eq(contactTags.tagId, tag.id)));
-    conds.push(inArray(contacts.id, tagged));
-  }
-  if (f.list) conds.push(inArray(contacts.id, subscribedTo(scope, f.list)));
-  const rows = await scope.db.select().from(contacts).where(scope.own(contacts, ...conds)).orderBy(desc(contacts.id)).limit(page.limit + 1).all();
+    q ? or(likeText(contacts.email, q, 'start'), likeText(contacts.firstName, q, 'start'), likeText(contacts.lastName, q, 'start')) : undefined,
+    f.tag ? inArray(contacts.id, taggedWith(scope, f.tag)) : undefined,
+    f.list ? inArray(contacts.id, subscribedTo(scope, f.list)) : undefined,
+  )!;
+}
+
+/** One page of the tenant's contacts matching `where`, newest first, as the API shows them. */
+export async function contactPage(scope: TenantScope, where: SQL | undefined, page: { limit: number; cursor?: string }) {
+  const after = decodeCursor(page.cursor);
+  const rows = await scope.db.select().from(contacts).where(scope.own(contacts, where, after ? lt(contacts.id, after) : undefined)).orderBy(desc(contacts.id)).limit(page.limit + 1).all();
   const tagMap = await tagsOf(scope, rows.slice(0, page.limit).map((r) => r.id));
   return toPage(rows, page.limit, (c) => contactView(c, tagMap.get(c.id) ?? []));
+}
+
+export function listContacts(scope: TenantScope, f: ContactFilter, page: { limit: number; cursor?: string }) {
+  return contactPage(scope, contactFilterWhere(scope, f), page);
+}
+
+export async function countContacts(scope: TenantScope, where: SQL | undefined) {
+  const [row] = await scope.db.select({ n: count() }).from(contacts).where(scope.own(contacts, where));
+  return row?.n ?? 0;
 }
 
 /** Cron: contacts deleted more than 30 days ago are removed for good (tags go with them). */
@@ -278,18 +303,22 @@ export async function contactDataExport(scope: TenantScope, id: string) {
     .orderBy(auditLog.id)
     .all();
   const suppression = await findSuppression(scope, view.email);
+  const activity = await scope.db.select().from(contactEvents).where(scope.own(contactEvents, eq(contactEvents.contactId, id))).orderBy(contactEvents.id).all();
   return {
     exported_at: new Date().toISOString(),
     contact: view,
     lists: memberships.map((m) => ({ list: m.list, status: m.status, since: m.since.toISOString() })),
     suppressed: suppression ? { kind: suppression.kind, reason: suppression.reason, since: suppression.createdAt.toISOString() } : null,
     history: history.map((h) => ({ action: h.action, at: h.at.toISOString() })),
+    activity: activity.map(contactEventView),
   };
 }
 
 /**
  * GDPR Art. 17: replaces every personal field irreversibly and drops tags and list memberships.
  * The row (and so its id in aggregate statistics) stays, under an address that can never receive mail.
+ * Its timeline keeps each event's type, campaign and time (campaign statistics and activity counts
+ * stay right) but loses every event's `data`, which can hold consent IPs and list or field context.
  */
 export async function anonymizeContact(scope: TenantScope, id: string, actor: AuditInput['actor']) {
   await scope.get(contacts, id, 'Contact');
@@ -314,7 +343,9 @@ export async function anonymizeContact(scope: TenantScope, id: string, actor: Au
       .where(scope.own(contacts, eq(contacts.id, id))),
     scope.db.delete(contactTags).where(scope.own(contactTags, eq(contactTags.contactId, id))),
     scope.db.delete(listMembers).where(scope.own(listMembers, eq(listMembers.contactId, id))),
+    scope.db.update(contactEvents).set({ data: null }).where(scope.own(contactEvents, eq(contactEvents.contactId, id))),
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'contact.anonymized', target: { type: 'contact', id } }),
+    ...contactEventStatements(scope, [{ contactId: id, type: 'anonymized' }]),
   ]);
   return getContactView(scope, id);
 }

@@ -1,9 +1,10 @@
-import { and, eq, or } from 'drizzle-orm';
-import { SUPPRESSION_REASONS, suppressions } from '../db/schema';
+import { and, eq, inArray, like, or } from 'drizzle-orm';
+import { SUPPRESSION_REASONS, contacts, suppressions } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem } from '../lib/problem';
-import { audit, type AuditInput } from './audit';
+import { auditStatement, type AuditInput } from './audit';
+import { contactEventStatements } from './contact-events';
 import { checkSyntax, normalizeEmail } from './email-validation';
 
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
@@ -20,6 +21,21 @@ export async function findSuppression(scope: TenantScope, email: string) {
     .from(suppressions)
     .where(scope.own(suppressions, or(and(eq(suppressions.kind, 'email'), eq(suppressions.value, email)), and(eq(suppressions.kind, 'domain'), eq(suppressions.value, domain)))))
     .get();
+}
+
+/** The same rule for many (normalized) addresses at once, for bulk paths such as imports: which of them are suppressed. */
+export async function suppressedAmong(scope: TenantScope, emails: string[]): Promise<Set<string>> {
+  const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
+  const hits = new Set<string>();
+  // D1 binds at most 100 parameters per statement: the tenant, the kind and 98 values.
+  const lookups = (kind: 'email' | 'domain', values: string[]) =>
+    Array.from({ length: Math.ceil(values.length / 98) }, (_, i) =>
+      scope.db.select({ value: suppressions.value }).from(suppressions).where(scope.own(suppressions, eq(suppressions.kind, kind), inArray(suppressions.value, values.slice(i * 98, (i + 1) * 98)))),
+    );
+  const queries = [...lookups('email', [...new Set(emails)]), ...lookups('domain', [...new Set(emails.map(domainOf))])];
+  if (!queries.length) return hits;
+  for (const rows of await scope.db.batch(queries as [(typeof queries)[number], ...typeof queries])) for (const r of rows) hits.add(r.value);
+  return new Set(emails.filter((e) => hits.has(e) || hits.has(domainOf(e))));
 }
 
 /** The one rule every entry point applies: a suppressed address is never (re)subscribed. */
@@ -47,14 +63,27 @@ export async function addSuppression(scope: TenantScope, input: { email?: string
     if (!DOMAIN.test(value)) throw new Problem('validation-error', 'Give a domain such as example.com.', { extensions: { errors: [{ field: 'domain', message: 'invalid domain' }] } });
     kind = 'domain';
   }
-  const row = await scope.db
-    .insert(suppressions)
-    .values({ id: newId(ID_PREFIX.suppression), tenantId: scope.tenantId, kind, value, reason: input.reason, note: input.note ?? null })
-    .onConflictDoNothing()
-    .returning()
-    .get();
-  if (!row) throw new Problem('conflict', `This ${kind} is already suppressed.`);
+  const alreadySuppressed = async () =>
+    Boolean(await scope.db.select({ id: suppressions.id }).from(suppressions).where(scope.own(suppressions, eq(suppressions.kind, kind), eq(suppressions.value, value))).get());
+  const conflict = new Problem('conflict', `This ${kind} is already suppressed.`);
+  if (await alreadySuppressed()) throw conflict;
+  const id = newId(ID_PREFIX.suppression);
+  const matched = await scope.db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(scope.own(contacts, kind === 'email' ? eq(contacts.email, value) : like(contacts.email, `%@${value}`)))
+    .all();
+  // One transaction: the contacts' `suppressed` events exist exactly when the suppression does.
   // Audit with the id only: the suppressed address is personal data.
-  await audit(scope.db, { tenantId: scope.tenantId, actor, action: 'suppression.added', target: { type: 'suppression', id: row.id }, metadata: { kind, reason: input.reason } });
-  return row;
+  const [[row]] = await scope.db
+    .batch([
+      scope.db.insert(suppressions).values({ id, tenantId: scope.tenantId, kind, value, reason: input.reason, note: input.note ?? null }).returning(),
+      auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'suppression.added', target: { type: 'suppression', id }, metadata: { kind, reason: input.reason } }),
+      ...contactEventStatements(scope, matched.map((c) => ({ contactId: c.id, type: 'suppressed', data: { suppression_id: id, reason: input.reason } }))),
+    ])
+    .catch(async (err: unknown) => {
+      // A concurrent request suppressed the same value first: the unique index refused this one.
+      throw (await alreadySuppressed()) ? conflict : err;
+    });
+  return row!;
 }

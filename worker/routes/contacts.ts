@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { CONTACT_STATUSES } from '../db/schema';
+import { CONTACT_EVENT_TYPES, CONTACT_STATUSES } from '../db/schema';
 import { actorOf, audit } from '../domain/audit';
+import { listContactEvents } from '../domain/contact-events';
 import { anonymizeContact, contactDataExport, createContact, deleteContact, getContactView, listContacts, restoreContact, updateContact } from '../domain/contacts';
 import { PageQuery, pageOf } from '../lib/pagination';
 import type { App } from '../types';
@@ -34,7 +35,7 @@ const ContactFields = {
 const ContactBody = z.object(ContactFields).strict();
 const ContactPatchBody = z.object(ContactFields).partial().strict();
 
-const Contact = z
+export const Contact = z
   .object({
     id: z.string(),
     email: z.string(),
@@ -57,6 +58,16 @@ const Contact = z
     purge_after: Timestamp.nullable(),
   })
   .openapi('Contact');
+
+const ContactEvent = z
+  .object({
+    id: z.string(),
+    type: z.enum(CONTACT_EVENT_TYPES),
+    campaign_id: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Small context such as the list, form or changed field names; never the address itself' }),
+    created_at: Timestamp,
+  })
+  .openapi('ContactEvent');
 
 const tags = ['Contacts'];
 const routes = {
@@ -99,7 +110,11 @@ const routes = {
     method: 'get', path: '/v1/contacts/{id}/data-export', access: 'contacts:read', tags,
     summary: 'GDPR access request: everything held about the person, as JSON',
     request: { params: IdParam('con_01hx…') },
-    responses: { 200: json(z.object({ exported_at: Timestamp, contact: Contact, lists: z.array(z.object({ list: z.string(), status: z.string(), since: Timestamp })), suppressed: z.object({ kind: z.string(), reason: z.string(), since: Timestamp }).nullable(), history: z.array(z.object({ action: z.string(), at: Timestamp })) })), 404: errors[404] },
+    responses: { 200: json(z.object({ exported_at: Timestamp, contact: Contact, lists: z.array(z.object({ list: z.string(), status: z.string(), since: Timestamp })), suppressed: z.object({ kind: z.string(), reason: z.string(), since: Timestamp }).nullable(), history: z.array(z.object({ action: z.string(), at: Timestamp })), activity: z.array(ContactEvent) })), 404: errors[404] },
+  }),
+  activity: defineRoute({
+    method: 'get', path: '/v1/contacts/{id}/activity', access: 'contacts:read', tags, summary: "The contact's timeline, newest first: created, subscribed, confirmed, list changes, suppression, …",
+    request: { params: IdParam('con_01hx…'), query: PageQuery }, responses: { 200: json(pageOf(ContactEvent)), 400: errors[400], 404: errors[404] },
   }),
   anonymize: defineRoute({
     method: 'post', path: '/v1/contacts/{id}/anonymize', access: 'contacts:write', tags,
@@ -148,6 +163,7 @@ export function registerContacts(app: App) {
     c.header('content-disposition', `attachment; filename="contact-${id}.json"`);
     return c.json(doc, 200);
   });
+  app.openapi(routes.activity, async (c) => c.json(await listContactEvents(scopeOf(c), c.req.valid('param').id, c.req.valid('query')), 200));
   app.openapi(routes.anonymize, async (c) => c.json(await anonymizeContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal'))), 200));
   app.openapi(routes.restore, async (c) => c.json(await restoreContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal')), Date.now(), c.env), 200));
 }
