@@ -51,6 +51,17 @@ async function page(path: string) {
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
+/** The button on the confirmation page: a form post of the token back to the API. */
+async function pressConfirm(link: string, ip = '203.0.113.9') {
+  const res = await SELF.fetch(`${BASE}/v1/public/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip },
+    body: new URLSearchParams({ token: tokenFromLink(link) }).toString(),
+    redirect: 'manual',
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
 async function contactByEmail(tenantId: string, email: string) {
   return getDb(env).select().from(contacts).where(eq(contacts.email, email)).all().then((rows) => rows.find((r) => r.tenantId === tenantId));
 }
@@ -192,12 +203,19 @@ describe('public subscribe with double opt-in', () => {
 
     const mail = await waitForEmail(email, CONFIRM_SUBJECT);
     const link = mail.links.find((l) => l.includes('/v1/public/confirm'))!;
-    const confirmPath = `/v1/public/confirm?token=${encodeURIComponent(tokenFromLink(link))}`;
-    const confirmed = await SELF.fetch(BASE + confirmPath, { headers: { 'cf-connecting-ip': '203.0.113.8' }, redirect: 'manual' });
+    // Opening the link (as mail scanners do) only shows a page asking to confirm; nothing changes yet.
+    const opened = await page(`/v1/public/confirm?token=${encodeURIComponent(tokenFromLink(link))}`);
+    expect(opened.status).toBe(200);
+    expect(opened.text).toContain('Confirm my subscription');
+    expect(opened.text).toContain('<form method="post" action="/v1/public/confirm">');
+    expect(opened.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect((await contactByEmail(s.tenantId, email))!.status).toBe('pending');
+
+    const confirmed = await pressConfirm(link, '203.0.113.8');
     expect(confirmed.status).toBe(200);
     expect(confirmed.headers.get('content-type')).toContain('text/html');
     expect(confirmed.headers.get('content-security-policy')).toContain("default-src 'none'");
-    const html = await confirmed.text();
+    const html = confirmed.text;
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('Subscription confirmed');
 
@@ -208,7 +226,7 @@ describe('public subscribe with double opt-in', () => {
     expect(types).toEqual(['confirmed', 'confirmation_sent', 'subscribed', 'created']);
 
     // A second click shows the same page and records nothing new.
-    const again = await page(confirmPath);
+    const again = await pressConfirm(link);
     expect(again.status).toBe(200);
     expect(again.text).toContain('Subscription confirmed');
     expect(await activityTypes(s, pending.id)).toHaveLength(4);
@@ -229,7 +247,7 @@ describe('public subscribe with double opt-in', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('https://example.com/welcome');
     const link = (await waitForEmail(email, CONFIRM_SUBJECT)).links.find((l) => l.includes('/v1/public/confirm'))!;
-    const confirmed = await page(`/v1/public/confirm?token=${encodeURIComponent(tokenFromLink(link))}`);
+    const confirmed = await pressConfirm(link);
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe('https://example.com/welcome');
   });
@@ -258,7 +276,7 @@ describe('public subscribe with double opt-in', () => {
     const [membership] = await getDb(env).select().from(listMembers).where(eq(listMembers.contactId, created.json.id)).all();
     expect(membership).toMatchObject({ listId, status: 'pending' });
     const link = (await waitForEmail(email, CONFIRM_SUBJECT)).links.find((l) => l.includes('/v1/public/confirm'))!;
-    expect((await page(`/v1/public/confirm?token=${encodeURIComponent(tokenFromLink(link))}`)).status).toBe(200);
+    expect((await pressConfirm(link)).status).toBe(200);
     expect((await call(`/v1/contacts/${created.json.id}`, { token: s.token })).json.status).toBe('subscribed');
     expect((await call(`/v1/lists/${listId}`, { token: s.token })).json.subscribers).toBe(1);
   });
@@ -418,6 +436,7 @@ describe('confirmation links and pages', () => {
     expect(tampered.status).toBe(404);
     expect(tampered.headers.get('content-type')).toContain('text/html');
     expect((await page('/v1/public/confirm')).status).toBe(404);
+    expect((await pressConfirm(`https://x.test/?token=${body}.${kid}.${mac.slice(0, -2)}AA`)).status).toBe(404);
 
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(body.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0))));
     const expired = await signToken(env.TOKEN_SIGNING_KEYS, { ...claims, exp: Date.now() - 1000 });

@@ -230,12 +230,10 @@ export type ConfirmResult =
   | { outcome: 'expired' | 'refused'; owner: PageBrand }
   | { outcome: 'invalid'; owner: PageBrand | null };
 
-/**
- * The link in the confirmation email. Idempotent: a second click finds nothing pending, changes
- * nothing and answers `confirmed` again. A tampered link is `invalid`, an old one `expired`; an address
- * that was suppressed, bounced or complained in the meantime is `refused`, not subscribed.
- */
-export async function confirmSubscription(env: Env, token: string | undefined, ip: string | null): Promise<ConfirmResult> {
+type TokenCheck = Exclude<ConfirmResult, { outcome: 'confirmed' }> | { outcome: 'valid'; owner: PageBrand; claims: ConfirmClaims; scope: TenantScope; contact: Contact };
+
+/** What a confirmation link is worth right now, without changing anything. */
+async function checkConfirmToken(env: Env, token: string | undefined): Promise<TokenCheck> {
   const claims = token ? await verifyToken<ConfirmClaims>(config(env).TOKEN_SIGNING_KEYS, token) : null;
   if (claims?.p !== 'form-confirm' || !Array.isArray(claims.l)) return { outcome: 'invalid', owner: null };
   const db = getDb(env);
@@ -247,6 +245,27 @@ export async function confirmSubscription(env: Env, token: string | undefined, i
   const contact = await scope.find(contacts, claims.c);
   if (!contact || contact.deletedAt) return { outcome: 'invalid', owner };
   if (contact.status === 'bounced' || contact.status === 'complained' || (await findSuppression(scope, contact.email))) return { outcome: 'refused', owner };
+  return { outcome: 'valid', owner, claims, scope, contact };
+}
+
+/**
+ * Opening the link only asks (the page has a button that posts): mail scanners and link previews
+ * fetch every URL in a message, and a GET that confirmed would subscribe people who never clicked.
+ */
+export async function previewConfirmation(env: Env, token: string | undefined) {
+  const check = await checkConfirmToken(env, token);
+  return check.outcome === 'valid' ? { outcome: 'ready' as const, owner: check.owner } : check;
+}
+
+/**
+ * The button on the confirmation page. Idempotent: a second post finds nothing pending, changes
+ * nothing and answers `confirmed` again. A tampered link is `invalid`, an old one `expired`; an address
+ * that was suppressed, bounced or complained in the meantime is `refused`, not subscribed.
+ */
+export async function confirmSubscription(env: Env, token: string | undefined, ip: string | null): Promise<ConfirmResult> {
+  const check = await checkConfirmToken(env, token);
+  if (check.outcome !== 'valid') return check;
+  const { owner, claims, scope, contact } = check;
   const waiting = claims.l.length
     ? await scope.db.select({ listId: listMembers.listId }).from(listMembers).where(scope.own(listMembers, eq(listMembers.contactId, contact.id), eq(listMembers.status, 'pending'), inArray(listMembers.listId, claims.l))).all()
     : [];
@@ -258,7 +277,7 @@ export async function confirmSubscription(env: Env, token: string | undefined, i
     await scope.db.batch([
       scope.db.update(contacts).set({ status: 'subscribed', consent, updatedAt: now }).where(scope.own(contacts, eq(contacts.id, contact.id))),
       ...(listIds.length ? [scope.db.update(listMembers).set({ status: 'subscribed' }).where(scope.own(listMembers, eq(listMembers.contactId, contact.id), inArray(listMembers.listId, listIds)))] : []),
-      auditStatement(db, { tenantId: claims.t, actor: ANONYMOUS, action: 'contact.subscription_confirmed', target: { type: 'contact', id: contact.id }, ip, metadata: { form_id: claims.f } }),
+      auditStatement(scope.db, { tenantId: claims.t, actor: ANONYMOUS, action: 'contact.subscription_confirmed', target: { type: 'contact', id: contact.id }, ip, metadata: { form_id: claims.f } }),
       ...contactEventStatements(scope, [{ contactId: contact.id, type: 'confirmed', at: now, data: { form_id: claims.f, list_ids: listIds, wording_version: claims.w, ip } }]),
     ]);
   }

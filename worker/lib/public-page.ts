@@ -10,12 +10,19 @@ export interface PageBrand {
 const DEFAULT_COLOR = '#4338ca';
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
+/** One button that posts hidden fields back to this origin (e.g. "Confirm my subscription"). */
+export interface PageAction {
+  label: string;
+  path: string;
+  fields: Record<string, string>;
+}
+
 /**
  * A small, self-contained HTML page for people reached from an email or a website form (confirmation,
  * thanks, errors). No scripts, one nonce'd style block, every value escaped by `html`. The copy is
  * English, so the page says `lang="en"`. Returns the body and the CSP that must go with it.
  */
-export async function publicPage(p: { title: string; message: string; owner?: PageBrand | null }) {
+export async function publicPage(p: { title: string; message: string; owner?: PageBrand | null; action?: PageAction }) {
   const nonce = crypto.randomUUID().replace(/-/g, '');
   // The colour lands inside CSS, where HTML escaping does not help: only a plain hex colour gets in.
   const color = p.owner?.brand?.primary_color && HEX_COLOR.test(p.owner.brand.primary_color) ? p.owner.brand.primary_color : DEFAULT_COLOR;
@@ -32,6 +39,8 @@ main{max-width:34rem;margin:4rem auto;padding:2rem;background:#fff;border-top:6p
 .owner{margin:0 0 1rem;color:#4b5563;font-weight:600}
 h1{margin:0 0 1rem;font-size:1.5rem;line-height:1.3}
 p{line-height:1.6}
+button{font:inherit;font-weight:600;padding:.75rem 1.25rem;border:0;border-radius:6px;color:#fff;background:${color};cursor:pointer}
+button:focus-visible{outline:3px solid #1f2937;outline-offset:2px}
 </style>
 </head>
 <body>
@@ -39,11 +48,12 @@ p{line-height:1.6}
 ${p.owner ? html`<p class="owner">${p.owner.name}</p>` : ''}
 <h1>${p.title}</h1>
 <p>${p.message}</p>
+${p.action ? html`<form method="post" action="${p.action.path}">${Object.entries(p.action.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit">${p.action.label}</button></form>` : ''}
 </main>
 </body>
 </html>`;
   return {
     body: body.toString(),
-    csp: `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    csp: `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action ${p.action ? "'self'" : "'none'"}; frame-ancestors 'none'`,
   };
 }

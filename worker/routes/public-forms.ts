@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { getDb } from '../db/client';
 import { tenantScope } from '../db/tenant-scope';
 import { CAPTCHA_FIELD, findPublicForm, FORM_FIELD_NAMES, formLists, HONEYPOT_FIELD, type FormField } from '../domain/forms';
-import { confirmSubscription, subscribe } from '../domain/subscribe';
+import { confirmSubscription, previewConfirmation, subscribe } from '../domain/subscribe';
 import { config } from '../env';
 import { Problem } from '../lib/problem';
 import { publicPage, type PageBrand } from '../lib/public-page';
@@ -53,9 +53,15 @@ const routes = {
     request: { params: z.object({ id: z.string().min(3).max(64) }) },
     responses: { 200: page('Thanks page'), 404: page('No such form') },
   }),
-  confirm: defineRoute({
-    method: 'get', path: '/v1/public/confirm', access: 'public', tags, summary: 'The double opt-in link from the confirmation email (valid 7 days)',
+  confirmPage: defineRoute({
+    method: 'get', path: '/v1/public/confirm', access: 'public', tags,
+    summary: 'The double opt-in link from the confirmation email (valid 7 days): a page with a button that confirms — opening the link alone changes nothing, so mail scanners cannot subscribe anyone',
     request: { query: z.object({ token: z.string().max(4096).optional() }) },
+    responses: { 200: page('Asks to confirm'), 404: page('Unknown or altered link'), 409: page('The address can no longer be subscribed'), 410: page('The link has expired') },
+  }),
+  confirm: defineRoute({
+    method: 'post', path: '/v1/public/confirm', access: 'public', tags, summary: 'The confirm button: subscribes the contact to the lists waiting for confirmation and records the consent',
+    request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: z.object({ token: z.string().max(4096).optional() }) } } } },
     responses: { 200: page('Confirmed'), 303: redirect, 404: page('Unknown or altered link'), 409: page('The address can no longer be subscribed'), 410: page('The link has expired') },
   }),
 };
@@ -119,19 +125,34 @@ export function registerPublicForms(app: App) {
       : htmlPage(c, 200, { title: 'Thank you for subscribing', message: 'You are on the list. You can unsubscribe at any time from the link in every email.', owner });
   });
 
-  app.openapi(routes.confirm, async (c) => {
-    const result = await confirmSubscription(c.env, c.req.valid('query').token, clientInfo(c).ip);
-    const { owner } = result;
+  /** The pages for a link that cannot confirm (anymore); the same for the GET and the POST. */
+  const unusableLink = (c: Context<AppEnv>, result: { outcome: 'expired' | 'refused' | 'invalid'; owner: PageBrand | null }) => {
     switch (result.outcome) {
-      case 'confirmed':
-        if (result.successUrl) return c.redirect(result.successUrl, 303);
-        return htmlPage(c, 200, { title: 'Subscription confirmed', message: 'Thank you: your subscription is confirmed. You can unsubscribe at any time from the link in every email.', owner });
       case 'expired':
-        return htmlPage(c, 410, { title: 'This link has expired', message: 'Confirmation links work for 7 days. Subscribe again to get a new one.', owner });
+        return htmlPage(c, 410, { title: 'This link has expired', message: 'Confirmation links work for 7 days. Subscribe again to get a new one.', owner: result.owner });
       case 'refused':
-        return htmlPage(c, 409, { title: 'This address cannot be subscribed', message: 'Emails to this address bounced or were reported, or it was asked never to be mailed again, so it cannot be subscribed.', owner });
+        return htmlPage(c, 409, { title: 'This address cannot be subscribed', message: 'Emails to this address bounced or were reported, or it was asked never to be mailed again, so it cannot be subscribed.', owner: result.owner });
       case 'invalid':
-        return notFoundPage(c, owner);
+        return notFoundPage(c, result.owner);
     }
+  };
+
+  app.openapi(routes.confirmPage, async (c) => {
+    const token = c.req.valid('query').token;
+    const result = await previewConfirmation(c.env, token);
+    if (result.outcome !== 'ready') return unusableLink(c, result);
+    return htmlPage(c, 200, {
+      title: 'Confirm your subscription',
+      message: 'One more step: press the button to confirm that you want to receive these emails.',
+      owner: result.owner,
+      action: { label: 'Confirm my subscription', path: '/v1/public/confirm', fields: { token: token! } },
+    });
+  });
+
+  app.openapi(routes.confirm, async (c) => {
+    const result = await confirmSubscription(c.env, c.req.valid('form').token, clientInfo(c).ip);
+    if (result.outcome !== 'confirmed') return unusableLink(c, result);
+    if (result.successUrl) return c.redirect(result.successUrl, 303);
+    return htmlPage(c, 200, { title: 'Subscription confirmed', message: 'Thank you: your subscription is confirmed. You can unsubscribe at any time from the link in every email.', owner: result.owner });
   });
 }
