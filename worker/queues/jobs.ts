@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { getDb, type DB } from '../db/client';
 import { jobs, type Job } from '../db/schema';
+import { runContactBulk } from '../domain/contact-bulk';
+import { runContactExport } from '../domain/contact-export';
 import { updateJob } from '../domain/jobs';
 import { runTenantExport } from '../domain/tenant-lifecycle';
 import type { Env, JobMessage } from '../env';
@@ -35,6 +37,8 @@ async function runJob(msg: JobMessage, env: Env): Promise<void> {
 /** Runners by job type; later resources (imports, exports, bulk actions) register theirs here. */
 const RUNNERS: Record<string, (env: Env, db: DB, job: Job) => Promise<void>> = {
   tenant_export: runTenantExport,
+  contact_bulk: runContactBulk,
+  contact_export: runContactExport,
 };
 
 /** At-least-once delivery: a job that already finished is not run again. */
