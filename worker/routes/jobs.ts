@@ -5,7 +5,7 @@ import { scopeOf } from './context';
 import { defineRoute } from './define';
 import { IdParam, Timestamp, errors, json } from './schemas';
 
-const JobView = z
+export const JobView = z
   .object({
     id: z.string(),
     type: z.string(),
