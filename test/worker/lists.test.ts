@@ -26,12 +26,16 @@ describe('lists', () => {
     expect((await call('/v1/lists', { token: s.token })).json.data[0].subscribers).toBe(1);
   });
 
-  it('re-adding does not undo a recipient who unsubscribed from the list', async () => {
+  it('neither re-adding nor remove-then-add undoes a recipient who unsubscribed from the list', async () => {
     const s = await paidTenant();
     const list = await call('/v1/lists', { token: s.token, body: { name: 'Product updates' } });
     const id = await contact(s.token, 'left@example.com');
     await call(`/v1/lists/${list.json.id}/members`, { token: s.token, body: { contact_ids: [id] } });
     await getDb(env).update(listMembers).set({ status: 'unsubscribed' }).where(eq(listMembers.contactId, id)).run();
+    await call(`/v1/lists/${list.json.id}/members`, { token: s.token, body: { contact_ids: [id] } });
+    expect((await call(`/v1/lists/${list.json.id}`, { token: s.token })).json.subscribers).toBe(0);
+    // Removing keeps the unsubscribe on record, so remove-then-add does not re-subscribe either.
+    expect((await call(`/v1/lists/${list.json.id}/members/remove`, { token: s.token, body: { contact_ids: [id] } })).json).toEqual({ removed: 0 });
     await call(`/v1/lists/${list.json.id}/members`, { token: s.token, body: { contact_ids: [id] } });
     expect((await call(`/v1/lists/${list.json.id}`, { token: s.token })).json.subscribers).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { contacts, listMembers, lists } from '../db/schema';
 import { jsonValues } from '../db/conditions';
 import type { TenantScope } from '../db/tenant-scope';
@@ -75,12 +75,21 @@ export async function addMembers(scope: TenantScope, listId: string, contactIds:
   return { added: ids.length, not_found: unique.filter((id) => !found.has(id)) };
 }
 
+/**
+ * Removes subscribed and pending memberships. An unsubscribed one stays as the record of the
+ * recipient's choice: otherwise removing and re-adding a contact would quietly re-subscribe them.
+ */
 export async function removeMembers(scope: TenantScope, listId: string, contactIds: string[], actor: AuditInput['actor']) {
   await scope.get(lists, listId, 'List');
-  const removed = [...(await existingMembers(scope, listId, [...new Set(contactIds)]))];
+  const rows = await scope.db
+    .select({ id: listMembers.contactId })
+    .from(listMembers)
+    .where(scope.own(listMembers, eq(listMembers.listId, listId), ne(listMembers.status, 'unsubscribed'), inArray(listMembers.contactId, jsonValues([...new Set(contactIds)]))))
+    .all();
+  const removed = rows.map((r) => r.id);
   await scope.db.batch([
     auditStatement(scope.db, { tenantId: scope.tenantId, actor, action: 'list.members_removed', target: { type: 'list', id: listId }, metadata: { count: removed.length } }),
-    scope.db.delete(listMembers).where(scope.own(listMembers, eq(listMembers.listId, listId), inArray(listMembers.contactId, jsonValues(removed)))),
+    scope.db.delete(listMembers).where(scope.own(listMembers, eq(listMembers.listId, listId), ne(listMembers.status, 'unsubscribed'), inArray(listMembers.contactId, jsonValues(removed)))),
     ...contactEventStatements(scope, removed.map((contactId) => ({ contactId, type: 'list_removed', data: { list_id: listId } }))),
   ]);
   return { removed: removed.length };
