@@ -1,5 +1,6 @@
 import { and, eq, inArray, like, or } from 'drizzle-orm';
 import { SUPPRESSION_REASONS, contacts, suppressions } from '../db/schema';
+import { jsonValues } from '../db/conditions';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem } from '../lib/problem';
@@ -25,16 +26,22 @@ export async function findSuppression(scope: TenantScope, email: string) {
 
 /** The same rule for many (normalized) addresses at once, for bulk paths such as imports: which of them are suppressed. */
 export async function suppressedAmong(scope: TenantScope, emails: string[]): Promise<Set<string>> {
+  if (!emails.length) return new Set();
   const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
-  const hits = new Set<string>();
-  // D1 binds at most 100 parameters per statement: the tenant, the kind and 98 values.
-  const lookups = (kind: 'email' | 'domain', values: string[]) =>
-    Array.from({ length: Math.ceil(values.length / 98) }, (_, i) =>
-      scope.db.select({ value: suppressions.value }).from(suppressions).where(scope.own(suppressions, eq(suppressions.kind, kind), inArray(suppressions.value, values.slice(i * 98, (i + 1) * 98)))),
-    );
-  const queries = [...lookups('email', [...new Set(emails)]), ...lookups('domain', [...new Set(emails.map(domainOf))])];
-  if (!queries.length) return hits;
-  for (const rows of await scope.db.batch(queries as [(typeof queries)[number], ...typeof queries])) for (const r of rows) hits.add(r.value);
+  const rows = await scope.db
+    .select({ value: suppressions.value })
+    .from(suppressions)
+    .where(
+      scope.own(
+        suppressions,
+        or(
+          and(eq(suppressions.kind, 'email'), inArray(suppressions.value, jsonValues([...new Set(emails)]))),
+          and(eq(suppressions.kind, 'domain'), inArray(suppressions.value, jsonValues([...new Set(emails.map(domainOf))]))),
+        ),
+      ),
+    )
+    .all();
+  const hits = new Set(rows.map((r) => r.value));
   return new Set(emails.filter((e) => hits.has(e) || hits.has(domainOf(e))));
 }
 

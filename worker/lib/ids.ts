@@ -39,4 +39,5 @@ export const ID_PREFIX = {
   segment: 'seg',
   form: 'frm',
   contactEvent: 'evt',
+  importUpload: 'upl',
 } as const;

@@ -3,6 +3,7 @@ import { getDb, type DB } from '../db/client';
 import { jobs, type Job } from '../db/schema';
 import { runContactBulk } from '../domain/contact-bulk';
 import { runContactExport } from '../domain/contact-export';
+import { CONTACT_IMPORT_JOB, runContactImport } from '../domain/contact-import';
 import { updateJob } from '../domain/jobs';
 import { runTenantExport } from '../domain/tenant-lifecycle';
 import type { Env, JobMessage } from '../env';
@@ -37,6 +38,7 @@ async function runJob(msg: JobMessage, env: Env): Promise<void> {
 /** Runners by job type; later resources (imports, exports, bulk actions) register theirs here. */
 const RUNNERS: Record<string, (env: Env, db: DB, job: Job) => Promise<void>> = {
   tenant_export: runTenantExport,
+  [CONTACT_IMPORT_JOB]: runContactImport,
   contact_bulk: runContactBulk,
   contact_export: runContactExport,
 };

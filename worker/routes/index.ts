@@ -6,6 +6,7 @@ import { registerAuditLog } from './audit-log';
 import { registerAuth } from './auth';
 import { registerContactBulk } from './contact-bulk';
 import { registerContactExport } from './contact-export';
+import { registerContactImport } from './contact-import';
 import { registerContacts } from './contacts';
 import { registerFieldsAndTags } from './fields-and-tags';
 import { registerForms } from './forms';
@@ -39,6 +40,7 @@ export function registerRoutes(app: App) {
   registerNotifications(app);
   registerJobs(app);
   registerContacts(app);
+  registerContactImport(app);
   registerContactBulk(app);
   registerContactExport(app);
   registerFieldsAndTags(app);

@@ -1,0 +1,171 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { DB } from '../db/client';
+import { jobs, type Job } from '../db/schema';
+import type { Env } from '../env';
+import { Problem } from '../lib/problem';
+import { checkSyntax, normalizeEmail } from './email-validation';
+import type { StagedRow } from './import-chunk';
+import { readRows, type FileLayout } from './import-files';
+import type { MappedColumn } from './import-mapping';
+
+/**
+ * Staging: the first run of an import parses the file once into pages of mapped, trimmed cells
+ * in R2, marking each row whose address an earlier row already had (first wins). That run imports
+ * the pages as they are parsed; later runs (after a hand-over or a crash) read them back from R2.
+ * Staging is deterministic, so a run that restarts it gets the same rows at the same offsets.
+ */
+
+/** Rows per staged page: few, large R2 objects, since an R2 round trip costs more than parsing a page. */
+export const PAGE_ROWS = 10_000;
+/** Parsed pages waiting to be imported, at most: parsing runs ahead of the database, within bounds. */
+const PAGES_AHEAD = 2;
+
+export interface StagingInput {
+  file: R2ObjectBody;
+  layout: FileLayout;
+  columns: MappedColumn[];
+}
+
+const pageKey = (job: Pick<Job, 'id' | 'tenantId'>, page: number) => `imports/${job.tenantId}/${job.id}/rows/${page}.json`;
+
+export const stagedPageKeys = (job: Job) => Array.from({ length: Math.ceil((job.total ?? 0) / PAGE_ROWS) }, (_, i) => pageKey(job, i));
+
+/** Rows of an import in file order, read forward a chunk at a time. */
+export interface RowSource {
+  /** Up to `count` rows from `offset` on (offsets only grow); none at the end. */
+  rowsAt(offset: number, count: number): Promise<StagedRow[]>;
+  /** The run stops early: staging (if any) finishes without waiting for an importer. Resolves to the total when all rows are staged. */
+  close(): Promise<number | null>;
+}
+
+/** The pages a finished staging left in R2. */
+export function storedRows(env: Env, job: Job): RowSource {
+  let page: { index: number; rows: StagedRow[] } | null = null;
+  return {
+    async rowsAt(offset, count) {
+      if (offset >= (job.total ?? 0)) return [];
+      const index = Math.floor(offset / PAGE_ROWS);
+      if (page?.index !== index) {
+        const object = await env.FILES.get(pageKey(job, index));
+        if (!object) throw new Error(`staged page ${index} of job ${job.id} is missing`);
+        page = { index, rows: await object.json<StagedRow[]>() };
+      }
+      const from = offset - index * PAGE_ROWS;
+      return page.rows.slice(from, from + count);
+    },
+    close: async () => job.total,
+  };
+}
+
+/**
+ * Parses the file and hands its pages over as they come (each also written to R2), recording the
+ * total once every page is stored. A file that turns out unreadable throws its Problem from rowsAt.
+ */
+export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): RowSource {
+  const ready = new Map<number, StagedRow[]>();
+  let finished = false;
+  let failure: unknown = null;
+  let abandoned = false;
+  let wakeImporter = () => {};
+  let wakeParser = () => {};
+  const until = (wake: (resolve: () => void) => void) => new Promise<void>((resolve) => wake(resolve));
+
+  const publish = async (index: number, rows: StagedRow[]) => {
+    while (!abandoned && ready.size >= PAGES_AHEAD) await until((r) => (wakeParser = r));
+    if (!abandoned) ready.set(index, rows);
+    wakeImporter();
+  };
+  const staged = stage(env, db, job, input, publish).then(
+    (total) => {
+      finished = true;
+      wakeImporter();
+      return total;
+    },
+    (err: unknown) => {
+      finished = true;
+      failure = err;
+      wakeImporter();
+      return null;
+    },
+  );
+
+  return {
+    async rowsAt(offset, count) {
+      const index = Math.floor(offset / PAGE_ROWS);
+      for (;;) {
+        for (const k of ready.keys()) if (k < index) ready.delete(k);
+        wakeParser();
+        const page = ready.get(index);
+        if (page) return page.slice(offset - index * PAGE_ROWS, offset - index * PAGE_ROWS + count);
+        if (finished) {
+          if (failure) throw failure;
+          return [];
+        }
+        await until((r) => (wakeImporter = r));
+      }
+    },
+    async close() {
+      abandoned = true;
+      ready.clear();
+      wakeParser();
+      const total = await staged;
+      if (failure) throw failure;
+      return total;
+    },
+  };
+}
+
+/**
+ * Parses the file into pages, handing each to `publish` and writing it to R2 (one write in flight
+ * while the next page is parsed), then records the total — once, so a slower twin delivery cannot
+ * reset it. Returns the total.
+ */
+async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (index: number, rows: StagedRow[]) => Promise<void>) {
+  const emailAt = input.columns.findIndex((c) => c.target === 'email');
+  const firstLine = new Map<string, number>();
+  let header = true;
+  let rows = 0;
+  let pages = 0;
+  let page: StagedRow[] = [];
+  let writing: Promise<unknown> = Promise.resolve(null);
+  const written = async () => {
+    const err = await writing;
+    if (err) throw err;
+  };
+  const flush = async () => {
+    const [index, full] = [pages++, page];
+    page = [];
+    await written();
+    writing = env.FILES.put(pageKey(job, index), JSON.stringify(full)).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    await publish(index, full);
+  };
+  await readRows(input.file.body, input.layout, async (batch) => {
+    for (const row of batch) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const values = input.columns.map((c) => (row.cells[c.index] ?? '').trim());
+      // Only well-formed addresses are compared: empty or garbled cells are each reported as invalid.
+      const email = normalizeEmail(values[emailAt]!);
+      let duplicateOf = 0;
+      if (checkSyntax(email).ok) {
+        duplicateOf = firstLine.get(email) ?? 0;
+        if (!duplicateOf) firstLine.set(email, row.line);
+      }
+      page.push([row.line, duplicateOf, ...values]);
+      rows++;
+      if (page.length === PAGE_ROWS) await flush();
+    }
+  });
+  if (page.length) await flush();
+  await written();
+  await db.update(jobs).set({ total: rows, updatedAt: new Date() }).where(and(eq(jobs.id, job.id), isNull(jobs.total))).run();
+  return rows;
+}
+
+/** An unreadable file is the user's to fix: it fails the job rather than being retried. */
+export const isUnreadableFile = (err: unknown): err is Problem => err instanceof Problem;
