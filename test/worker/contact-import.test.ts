@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { auditLog, contactEvents, contacts, jobs, notifications, type Job } from '../../worker/db/schema';
 import { tenantScope } from '../../worker/db/tenant-scope';
-import { CHUNK_ROWS, runContactImport, startContactImport } from '../../worker/domain/contact-import';
+import { runContactImport, startContactImport } from '../../worker/domain/contact-import';
+import { CHUNK_ROWS } from '../../worker/domain/import-staging';
 import type { Env, JobMessage } from '../../worker/env';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
 import { CONTACTS_XLSX, EXCEL_WINDOWS_1252_CSV, MESSY_UTF8_BOM_CSV, TAB_DELIMITED_CSV, fixtureBytes } from '../fixtures/imports/fixtures';
@@ -40,6 +41,16 @@ async function importFile(token: string, file: Body, options: Record<string, unk
   const started = await call('/v1/contacts/import', { token, body: { upload_id: up.json.upload_id, ...options } });
   expect(started.status).toBe(202);
   return waitForJob(token, started.json.id);
+}
+
+/** Work that follows a job's end (audit entry, notification, clean-up) lands moments after its status. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function contactsOf(tenantId: string) {
@@ -126,6 +137,13 @@ describe('importing', () => {
     expect(report).not.toMatch(/(^|,)"?=HYPERLINK/m);
   });
 
+  it('consumes the upload: importing the same upload again is a 404', async () => {
+    const s = await paidTenant();
+    const up = await upload(s.token, 'email\nonce@example.com\n');
+    await waitForJob(s.token, (await call('/v1/contacts/import', { token: s.token, body: { upload_id: up.json.upload_id } })).json.id);
+    expectProblem(await call('/v1/contacts/import', { token: s.token, body: { upload_id: up.json.upload_id } }), 404, 'not-found');
+  });
+
   it('keeps the accents of a windows-1252 Excel export', async () => {
     const s = await paidTenant();
     const job = await importFile(s.token, fixtureBytes(EXCEL_WINDOWS_1252_CSV));
@@ -172,20 +190,24 @@ describe('importing', () => {
     const s = await paidTenant();
     const keep = await call('/v1/contacts', { token: s.token, body: { email: 'keep@example.com', first_name: 'Kept', company: 'Old Co', tags: ['old'] } });
     const gone = await call('/v1/contacts', { token: s.token, body: { email: 'gone@example.com', status: 'unsubscribed' } });
+    const bounced = await call('/v1/contacts', { token: s.token, body: { email: 'bounced@example.com', status: 'bounced' } });
+    const complained = await call('/v1/contacts', { token: s.token, body: { email: 'complained@example.com', status: 'complained' } });
     await call(`/v1/contacts/${keep.json.id}`, { method: 'PATCH', token: s.token, body: { status: 'unsubscribed' } });
     const deleted = await call('/v1/contacts', { token: s.token, body: { email: 'deleted@example.com' } });
     await call(`/v1/contacts/${deleted.json.id}`, { method: 'DELETE', token: s.token });
-    const file = 'email,first_name,company\nkeep@example.com,,New Co\ngone@example.com,Back,\ndeleted@example.com,Zombie,\nnew@example.com,New,\n';
+    const file = 'email,first_name,company\nkeep@example.com,,New Co\ngone@example.com,Back,\ndeleted@example.com,Zombie,\nnew@example.com,New,\nbounced@example.com,B,\ncomplained@example.com,C,\n';
 
     const skipped = await importFile(s.token, file);
-    expect(skipped.result).toMatchObject({ created: 1, updated: 0, skipped: 3 });
+    expect(skipped.result).toMatchObject({ created: 1, updated: 0, skipped: 5 });
     expect(await errorReport(skipped.result.error_report_url)).toMatch(/2,keep@example\.com,already a contact[\s\S]*4,deleted@example\.com,a deleted contact has this address/);
 
     const updated = await importFile(s.token, file, { existing: 'update', tags: ['fair'] });
-    expect(updated.result).toMatchObject({ created: 0, updated: 3, skipped: 1 });
+    expect(updated.result).toMatchObject({ created: 0, updated: 5, skipped: 1 });
     // Empty cells leave fields alone; tags are added; the unsubscribe stands.
     expect((await call(`/v1/contacts/${keep.json.id}`, { token: s.token })).json).toMatchObject({ first_name: 'Kept', company: 'New Co', status: 'unsubscribed', tags: ['fair', 'old'] });
     expect((await call(`/v1/contacts/${gone.json.id}`, { token: s.token })).json).toMatchObject({ first_name: 'Back', status: 'unsubscribed' });
+    expect((await call(`/v1/contacts/${bounced.json.id}`, { token: s.token })).json).toMatchObject({ first_name: 'B', status: 'bounced' });
+    expect((await call(`/v1/contacts/${complained.json.id}`, { token: s.token })).json).toMatchObject({ first_name: 'C', status: 'complained' });
     const zombie = (await contactsOf(s.tenantId)).get('deleted@example.com')!;
     expect(zombie.deletedAt).not.toBeNull();
     expect(zombie.firstName).toBeNull();
@@ -245,11 +267,11 @@ describe('importing', () => {
     const events = await db.select().from(contactEvents).where(and(eq(contactEvents.tenantId, s.tenantId), inArray(contactEvents.contactId, created.map((c) => c.id)))).all();
     expect(events.map((e) => [e.type, e.data])).toEqual([['imported', { job_id: job.id }], ['imported', { job_id: job.id }]]);
     expect(created.every((c) => c.consent?.source === 'import' && c.consent.wording_version === null)).toBe(true);
-    const entries = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, s.tenantId), eq(auditLog.targetId, job.id))).all();
+    const entries = await eventually(() => db.select().from(auditLog).where(and(eq(auditLog.tenantId, s.tenantId), eq(auditLog.targetId, job.id))).all(), (rows) => rows.length === 2);
     expect(entries.map((e) => e.action).sort()).toEqual(['contact.import_finished', 'contact.import_started']);
     expect(JSON.stringify(entries)).not.toMatch(/zed|yan|example\.com/i);
     expect(entries.find((e) => e.action === 'contact.import_finished')!.metadata).toMatchObject({ rows: 2, created: 2 });
-    const note = await db.select().from(notifications).where(and(eq(notifications.userId, s.userId), eq(notifications.kind, 'import_finished'))).get();
+    const note = await eventually(() => db.select().from(notifications).where(and(eq(notifications.userId, s.userId), eq(notifications.kind, 'import_finished'))).get(), Boolean);
     expect(note).toMatchObject({ title: 'Import finished: 2 created, 0 updated', link: `/jobs/${job.id}` });
   });
 
@@ -262,6 +284,13 @@ describe('importing', () => {
     await waitForJob(key.secret, started.json.id);
     expect(await contactByEmail(s.token, 'x@example.com')).toMatchObject({ first_name: 'Xu', tags: ['api', 'one-shot'] });
     expectProblem(await postFile('/v1/contacts/import', key.secret, 'email\na@example.com\n', 'x.csv', { existing: 'merge' }), 400, 'validation-error');
+  });
+
+  it('leaves no upload behind when a one-shot import cannot start', async () => {
+    const s = await paidTenant();
+    const res = await postFile('/v1/contacts/import', s.token, 'email,name\na@example.com,A\n', 'x.csv', { mapping: JSON.stringify({ email: null }) });
+    expectProblem(res, 400, 'validation-error');
+    expect((await env.FILES.list({ prefix: `imports/${s.tenantId}/` })).objects).toEqual([]);
   });
 });
 
@@ -386,17 +415,31 @@ describe('delivery and crashes', () => {
     await expectExact(s.token, s.tenantId, await reloadJob(job.id));
   });
 
-  it('hands over to a new message after each slice and finishes from the last one', async () => {
+  it('hands over to a new message after each slice; later slices read the staged pages', async () => {
     const s = await paidTenant();
     const { env: runEnv, sent } = isolatedEnv();
-    const job = await startIsolated(s.token, s.tenantId, file, runEnv);
-    // Three chunks: the first two slices each hand over to a new message, the third finishes.
-    for (let i = 0; i < 2; i++) await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id), { maxChunks: 1, maxMs: 60_000 });
+    const n = 12_345;
+    const big = ['email', ...Array.from({ length: n }, (_, i) => `q${i}@example.com`)].join('\n');
+    const up = await upload(s.token, big);
+    const job = await startContactImport(runEnv, tenantScope(getDb(runEnv), s.tenantId), { upload_id: up.json.upload_id }, { type: 'system', id: null }, null);
+    // 13 chunks, 5 per slice: the first slice stages the file, the next two read it back (two pages).
+    for (let i = 0; i < 2; i++) await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id), { maxChunks: 5, maxMs: 60_000 });
     expect(sent).toEqual(Array(3).fill({ type: 'job', jobId: job.id, tenantId: s.tenantId }));
-    expect(await reloadJob(job.id)).toMatchObject({ status: 'queued', processed: 2 * CHUNK_ROWS });
-    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id), { maxChunks: 1, maxMs: 60_000 });
+    expect(await reloadJob(job.id)).toMatchObject({ status: 'queued', processed: 10 * CHUNK_ROWS, total: n });
+    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id), { maxChunks: 5, maxMs: 60_000 });
     expect(sent).toHaveLength(3);
-    await expectExact(s.token, s.tenantId, await reloadJob(job.id));
+    expect(await reloadJob(job.id)).toMatchObject({ status: 'succeeded', processed: n, result: { rows: n, created: n } });
+    expect((await contactsOf(s.tenantId)).size).toBe(n);
+  });
+
+  it('fails the job with a clear error when the uploaded file is gone', async () => {
+    const s = await paidTenant();
+    const { env: runEnv } = isolatedEnv();
+    const job = await startIsolated(s.token, s.tenantId, 'email\na@example.com\n', runEnv);
+    const params = (await reloadJob(job.id)).params as { upload_id: string };
+    await env.FILES.delete(`imports/${s.tenantId}/${params.upload_id}/file`);
+    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id));
+    expect(await reloadJob(job.id)).toMatchObject({ status: 'failed', error: 'The uploaded file is no longer available. Upload it again.' });
   });
 });
 

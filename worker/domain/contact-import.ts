@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { customFields, jobs, lists, type Job } from '../db/schema';
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
@@ -12,13 +12,13 @@ import { publishDownload } from './downloads';
 import { planChunk, type ChunkContext, type ImportCounters, type ImportSettings, type Rejection } from './import-chunk';
 import { MAX_IMPORT_BYTES, previewFile, type FileLayout } from './import-files';
 import { resolveMapping, suggestMapping, type FieldDef } from './import-mapping';
-import { isUnreadableFile, stagedPageKeys, stagingRows, storedRows, type RowSource } from './import-staging';
+import { CHUNK_ROWS, isUnreadableFile, stagedPageKeys, stagingRows, storedRows, type RowSource } from './import-staging';
 import { startJob } from './jobs';
 import { notify } from './notifications';
 
 /**
  * Contact import. An upload is stored in R2 and previewed. An import is a `contact_import` job
- * that stages the file (import-staging.ts) and commits CHUNK_ROWS rows at a time (import-chunk.ts
+ * that stages the file (import-staging.ts) and commits a chunk of rows at a time (import-chunk.ts
  * decides what they write). Each chunk commits in one D1 batch together with the job's offset and
  * counters and a receipt row whose primary key is (job, chunk): a chunk is written exactly once
  * however often the queue delivers the job, and a crash resumes after the last committed chunk.
@@ -26,9 +26,6 @@ import { notify } from './notifications';
 
 export const CONTACT_IMPORT_JOB = 'contact_import';
 const CHUNK_RECEIPT_JOB = 'contact_import_chunk';
-/** Rows committed together; a staged page holds a whole number of chunks. */
-export const CHUNK_ROWS = 1000;
-
 /**
  * How much one queue message does before handing over to a fresh message: the jobs queue also
  * carries platform mail, which must not wait long behind an import.
@@ -114,6 +111,8 @@ export async function saveUpload(env: Env, scope: TenantScope, file: File) {
   return uploadView(info, await fieldDefs(scope));
 }
 
+const uploadKeys = (tenantId: string, uploadId: string) => [uploadFileKey(tenantId, uploadId), uploadInfoKey(tenantId, uploadId)];
+
 async function loadUpload(env: Env, tenantId: string, uploadId: string): Promise<UploadInfo> {
   const object = /^[\w-]+$/.test(uploadId) ? await env.FILES.get(uploadInfoKey(tenantId, uploadId)) : null;
   if (!object) throw notFound('Upload');
@@ -169,13 +168,33 @@ export async function startContactImport(env: Env, scope: TenantScope, options: 
   return job;
 }
 
+/** A file imported in one request: stored as an upload that is dropped again if the import cannot start. */
+export async function importFile(env: Env, scope: TenantScope, file: File, options: Omit<ImportOptions, 'upload_id'>, actor: AuditInput['actor'], createdBy: string | null) {
+  const { upload_id } = await saveUpload(env, scope, file);
+  try {
+    return await startContactImport(env, scope, { ...options, upload_id }, actor, createdBy);
+  } catch (err) {
+    await env.FILES.delete(uploadKeys(scope.tenantId, upload_id));
+    throw err;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Running
 
 const emptyCounters = (): ImportCounters => ({ rows: 0, created: 0, updated: 0, skipped: 0, invalid: 0, duplicates: 0, suppressed: 0, error_report_url: null });
 
+/**
+ * A delivery that finds the job already finished by another one puts its status back: the jobs
+ * consumer marks every delivery "running" as it starts, also one that started after the finish.
+ */
+async function restoreFinishedStatus(db: DB, jobId: string) {
+  await db.update(jobs).set({ status: sql`case when ${jobs.error} is null then 'succeeded' else 'failed' end` }).where(and(eq(jobs.id, jobId), isNotNull(jobs.finishedAt))).run();
+}
+
 async function failJob(db: DB, job: Job, error: string) {
-  await db.update(jobs).set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(jobs.id, job.id), isNull(jobs.finishedAt))).run();
+  const failed = await db.update(jobs).set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(jobs.id, job.id), isNull(jobs.finishedAt))).returning({ id: jobs.id });
+  if (!failed.length) await restoreFinishedStatus(db, job.id);
 }
 
 const reload = (db: DB, jobId: string) => db.select().from(jobs).where(eq(jobs.id, jobId)).get();
@@ -286,7 +305,7 @@ export async function runContactImport(env: Env, db: DB, job: Job, slice = IMPOR
     source,
   };
   let result: Awaited<ReturnType<typeof importSlice>>;
-  let total: number | null;
+  let total: number;
   try {
     result = await importSlice(scope, run, job, usage.limit - usage.used, slice);
     total = await source.close();
@@ -295,7 +314,7 @@ export async function runContactImport(env: Env, db: DB, job: Job, slice = IMPOR
     return failJob(db, job, err.message);
   }
   await warnNearContactLimit(env, scope, usage, result.created);
-  if (total === null || result.job.processed < total) {
+  if (result.job.processed < total) {
     await env.JOBS_QUEUE.send({ type: 'job', jobId: job.id, tenantId: job.tenantId });
     return;
   }
@@ -313,27 +332,26 @@ async function writeErrorReport(env: Env, scope: TenantScope, job: Job) {
 
 async function finishImport(env: Env, scope: TenantScope, job: Job) {
   const counters: ImportCounters = { ...emptyCounters(), ...(job.result as Partial<ImportCounters> | null), error_report_url: await writeErrorReport(env, scope, job) };
+  // The upload is consumed by its import, and the staged pages were only a working copy. Gone before
+  // the job reads as done; a delivery that repeats the finish needs neither.
+  const params = job.params as unknown as ImportParams;
+  const keys = [...uploadKeys(job.tenantId, params.upload_id), ...stagedPageKeys(job)];
+  for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
   const now = new Date();
   const [won] = await scope.db
     .update(jobs)
     .set({ status: 'succeeded', result: { ...counters }, finishedAt: now, updatedAt: now })
     .where(and(eq(jobs.id, job.id), isNull(jobs.finishedAt)))
     .returning({ id: jobs.id });
-  if (!won) {
-    // Another delivery finished first; undo the "running" that this delivery's start wrote over its "succeeded".
-    await scope.db.update(jobs).set({ status: 'succeeded' }).where(and(eq(jobs.id, job.id), isNotNull(jobs.finishedAt))).run();
-    return;
-  }
+  // Only the delivery that marks the job done audits and notifies: at most once (a crash right
+  // after the mark loses the notice rather than doubling it).
+  if (!won) return restoreFinishedStatus(scope.db, job.id);
   const { error_report_url: _, ...counts } = counters;
   await scope.db.batch([
     scope.db.delete(jobs).where(receiptsOf(scope, job.id)),
     // Counts only, no personal data.
     auditStatement(scope.db, { tenantId: job.tenantId, actor: { type: 'system', id: null }, action: 'contact.import_finished', target: { type: 'job', id: job.id }, metadata: counts }),
   ]);
-  // The upload is consumed by its import; the staged pages were only ever a working copy.
-  const params = job.params as unknown as ImportParams;
-  const keys = [uploadFileKey(job.tenantId, params.upload_id), uploadInfoKey(job.tenantId, params.upload_id), ...stagedPageKeys(job)];
-  for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
   if (job.createdBy) {
     await notify(env, scope.db, { tenantId: job.tenantId, kind: 'import_finished', data: { job_id: job.id, processed: counts.rows, ...counts }, userIds: [job.createdBy] });
   }

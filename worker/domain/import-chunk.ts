@@ -45,6 +45,10 @@ export type StagedRow = [line: number, duplicateOf: number, ...values: string[]]
 /** A refused row as the error report lists it. */
 export type Rejection = [line: number, email: string, reason: string];
 
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Cells can be of any length: the report keeps a readable part of each. */
+const rejection = (line: number, raw: string, reason: string): Rejection => [line, clip(raw, 320), clip(reason, 300)];
+
 interface Candidate {
   line: number;
   raw: string;
@@ -65,14 +69,14 @@ function screen(rows: StagedRow[], settings: ImportSettings, ctx: ChunkContext, 
     const raw = values[emailAt] ?? '';
     if (duplicateOf) {
       counters.duplicates++;
-      rejected.push([line, raw, `duplicate of line ${duplicateOf} (the first occurrence is imported)`]);
+      rejected.push(rejection(line, raw, `duplicate of line ${duplicateOf} (the first occurrence is imported)`));
       continue;
     }
     const verdict = validateEmailSync(raw);
     const record = verdict.valid ? readRecord(values, settings.columns, ctx.fields) : { reason: emailProblem(verdict) };
     if ('reason' in record) {
       counters.invalid++;
-      rejected.push([line, raw, record.reason]);
+      rejected.push(rejection(line, raw, record.reason));
       continue;
     }
     candidates.push({ line, raw, verdict, record });
@@ -116,7 +120,8 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
   const updates: unknown[][] = [];
   const tagRows: string[][] = [];
   const memberRows: string[][] = [];
-  const events: unknown[][] = [];
+  const imported: string[][] = [];
+  const changed: string[][] = [];
   for (const { line, raw, verdict, record } of candidates) {
     const match = existing.get(verdict.email);
     const isSuppressed = suppressed.has(verdict.email);
@@ -126,30 +131,30 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     let mailable: boolean;
     if (match?.deletedAt) {
       counters.skipped++;
-      rejected.push([line, raw, 'a deleted contact has this address: restore it to import into it']);
+      rejected.push(rejection(line, raw, 'a deleted contact has this address: restore it to import into it'));
       continue;
     } else if (match && settings.existing === 'skip') {
       counters.skipped++;
-      rejected.push([line, raw, 'already a contact (existing contacts are skipped)']);
+      rejected.push(rejection(line, raw, 'already a contact (existing contacts are skipped)'));
       continue;
     } else if (match) {
       id = match.id;
       mailable = match.status === 'subscribed' && !isSuppressed;
       updates.push([id, ...values, custom]);
       // Field names only: the timeline is not a second copy of the personal data.
-      const changed = [...Object.keys(record.fields), ...Object.keys(record.custom).map((k) => `custom.${k}`)];
-      events.push([newId(ID_PREFIX.contactEvent, now), id, 'updated', JSON.stringify({ job_id: settings.jobId, fields: changed })]);
+      const names = [...Object.keys(record.fields), ...Object.keys(record.custom).map((k) => `custom.${k}`)];
+      changed.push([newId(ID_PREFIX.contactEvent, now), id, JSON.stringify({ job_id: settings.jobId, fields: names })]);
       counters.updated++;
     } else if (room <= 0) {
       counters.skipped++;
-      rejected.push([line, raw, 'plan contact limit reached']);
+      rejected.push(rejection(line, raw, 'plan contact limit reached'));
       continue;
     } else {
       room--;
       id = newId(ID_PREFIX.contact, now);
       mailable = !isSuppressed;
       inserts.push([id, verdict.email, ...values, isSuppressed ? 'unsubscribed' : 'subscribed', custom, verdict.disposable ? 1 : 0, verdict.role ? 1 : 0]);
-      events.push([newId(ID_PREFIX.contactEvent, now), id, 'imported', JSON.stringify({ job_id: settings.jobId })]);
+      imported.push([newId(ID_PREFIX.contactEvent, now), id]);
       counters.created++;
     }
     if (isSuppressed) counters.suppressed++;
@@ -185,9 +190,12 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     ...jsonRowParams(memberRows).map((rows) =>
       insertFromJson(scope.db, listMembers, rows, { tenantId, listId: rowValue(0), contactId: rowValue(1), status: sql`'subscribed'`, createdAt: at }).onConflictDoNothing(),
     ),
-    // The same rows contactEventStatements writes, as one statement per chunk rather than one per 14 events.
-    ...jsonRowParams(events).map((rows) =>
-      insertFromJson(scope.db, contactEvents, rows, { id: rowValue(0), tenantId, contactId: rowValue(1), type: rowValue(2), data: rowValue(3), createdAt: at }),
+    // The rows contactEventStatements writes, as one statement per chunk rather than one per 14 events.
+    ...jsonRowParams(imported).map((rows) =>
+      insertFromJson(scope.db, contactEvents, rows, { id: rowValue(0), tenantId, contactId: rowValue(1), type: sql`'imported'`, data: sql`${JSON.stringify({ job_id: settings.jobId })}`, createdAt: at }),
+    ),
+    ...jsonRowParams(changed).map((rows) =>
+      insertFromJson(scope.db, contactEvents, rows, { id: rowValue(0), tenantId, contactId: rowValue(1), type: sql`'updated'`, data: rowValue(2), createdAt: at }),
     ),
   ];
   return { statements, rejected, created: inserts.length, capacity: room };

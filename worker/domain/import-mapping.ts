@@ -161,6 +161,9 @@ function parseDate(text: string): string | null {
   return iso && iso[4] ? text : date;
 }
 
+/** A cell's text quoted in a reason, shortened: a cell can be of any length. */
+const quoted = (text: string) => `"${text.length > 40 ? `${text.slice(0, 39)}…` : text}"`;
+
 /** A cell's text as a value of the custom field's type, or why it is not one. */
 export function coerceCustom(def: FieldDef, text: string): { value: CustomValue } | { reason: string } {
   switch (def.type) {
@@ -168,15 +171,15 @@ export function coerceCustom(def: FieldDef, text: string): { value: CustomValue 
       return text.length <= MAX_CUSTOM_TEXT ? { value: text } : { reason: `${def.label} is longer than ${MAX_CUSTOM_TEXT} characters` };
     case 'number': {
       const n = parseNumber(text);
-      return n === null ? { reason: `${def.label} must be a number, not "${text}"` } : { value: n };
+      return n === null ? { reason: `${def.label} must be a number, not ${quoted(text)}` } : { value: n };
     }
     case 'boolean': {
       const t = text.toLowerCase();
-      return TRUE.has(t) ? { value: true } : FALSE.has(t) ? { value: false } : { reason: `${def.label} must be yes or no (true/false), not "${text}"` };
+      return TRUE.has(t) ? { value: true } : FALSE.has(t) ? { value: false } : { reason: `${def.label} must be yes or no (true/false), not ${quoted(text)}` };
     }
     case 'date': {
       const d = parseDate(text);
-      return d === null ? { reason: `${def.label} must be a date as YYYY-MM-DD or DD.MM.YYYY, not "${text}"` } : { value: d };
+      return d === null ? { reason: `${def.label} must be a date as YYYY-MM-DD or DD.MM.YYYY, not ${quoted(text)}` } : { value: d };
     }
   }
 }
@@ -204,10 +207,10 @@ export function readRecord(values: string[], columns: MappedColumn[], fields: Ma
       record.tags.push(...tags);
     } else if (target === 'country') {
       const code = text.toUpperCase();
-      if (!COUNTRY.test(code)) return { reason: `country must be a two-letter ISO 3166-1 code such as DE, not "${text}"` };
+      if (!COUNTRY.test(code)) return { reason: `country must be a two-letter ISO 3166-1 code such as DE, not ${quoted(text)}` };
       record.fields.country = code;
     } else if (target === 'language') {
-      if (!LANGUAGE.test(text)) return { reason: `language must be a code such as en or pt-BR, not "${text}"` };
+      if (!LANGUAGE.test(text)) return { reason: `language must be a code such as en or pt-BR, not ${quoted(text)}` };
       record.fields.language = text;
     } else if (target.startsWith('custom.')) {
       const def = fields.get(target.slice(7));

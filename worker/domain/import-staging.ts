@@ -9,14 +9,17 @@ import { readRows, type FileLayout } from './import-files';
 import type { MappedColumn } from './import-mapping';
 
 /**
- * Staging: the first run of an import parses the file once into pages of mapped, trimmed cells
- * in R2, marking each row whose address an earlier row already had (first wins). That run imports
- * the pages as they are parsed; later runs (after a hand-over or a crash) read them back from R2.
- * Staging is deterministic, so a run that restarts it gets the same rows at the same offsets.
+ * Staging: the first run of an import parses the file once into pages of mapped, trimmed cells in
+ * R2, marking each row whose address an earlier row already had (first wins), and imports the
+ * pages as they are parsed. Later runs (after a hand-over) read them back from R2. Staging is
+ * deterministic, so a run that has to redo it (a crash before it finished) finds the same rows at
+ * the same offsets and goes on after the last committed chunk.
  */
 
-/** Rows per staged page: few, large R2 objects, since an R2 round trip costs more than parsing a page. */
-export const PAGE_ROWS = 10_000;
+/** Rows committed together (one D1 batch). */
+export const CHUNK_ROWS = 1000;
+/** Rows per staged page, a whole number of chunks: few, large R2 objects, since an R2 round trip costs more than parsing a page. */
+const PAGE_ROWS = 10 * CHUNK_ROWS;
 /** Parsed pages waiting to be imported, at most: parsing runs ahead of the database, within bounds. */
 const PAGES_AHEAD = 2;
 
@@ -34,8 +37,8 @@ export const stagedPageKeys = (job: Job) => Array.from({ length: Math.ceil((job.
 export interface RowSource {
   /** Up to `count` rows from `offset` on (offsets only grow); none at the end. */
   rowsAt(offset: number, count: number): Promise<StagedRow[]>;
-  /** The run stops early: staging (if any) finishes without waiting for an importer. Resolves to the total when all rows are staged. */
-  close(): Promise<number | null>;
+  /** The run is done reading: staging (if any) finishes without waiting for it. Resolves to the number of rows once all are staged. */
+  close(): Promise<number>;
 }
 
 /** The pages a finished staging left in R2. */
@@ -53,7 +56,7 @@ export function storedRows(env: Env, job: Job): RowSource {
       const from = offset - index * PAGE_ROWS;
       return page.rows.slice(from, from + count);
     },
-    close: async () => job.total,
+    close: async () => job.total ?? 0,
   };
 }
 
@@ -76,18 +79,16 @@ export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): Ro
     wakeImporter();
   };
   const staged = stage(env, db, job, input, publish).then(
-    (total) => {
-      finished = true;
-      wakeImporter();
-      return total;
-    },
+    (total) => total,
     (err: unknown) => {
-      finished = true;
       failure = err;
-      wakeImporter();
-      return null;
+      return 0;
     },
   );
+  void staged.finally(() => {
+    finished = true;
+    wakeImporter();
+  });
 
   return {
     async rowsAt(offset, count) {

@@ -28,20 +28,11 @@ export async function findSuppression(scope: TenantScope, email: string) {
 export async function suppressedAmong(scope: TenantScope, emails: string[]): Promise<Set<string>> {
   if (!emails.length) return new Set();
   const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
-  const rows = await scope.db
-    .select({ value: suppressions.value })
-    .from(suppressions)
-    .where(
-      scope.own(
-        suppressions,
-        or(
-          and(eq(suppressions.kind, 'email'), inArray(suppressions.value, jsonValues([...new Set(emails)]))),
-          and(eq(suppressions.kind, 'domain'), inArray(suppressions.value, jsonValues([...new Set(emails.map(domainOf))]))),
-        ),
-      ),
-    )
-    .all();
-  const hits = new Set(rows.map((r) => r.value));
+  // One query per kind, so each is a search of the (tenant, kind, value) index.
+  const matching = (kind: 'email' | 'domain', values: string[]) =>
+    scope.db.select({ value: suppressions.value }).from(suppressions).where(scope.own(suppressions, eq(suppressions.kind, kind), inArray(suppressions.value, jsonValues([...new Set(values)]))));
+  const [byEmail, byDomain] = await scope.db.batch([matching('email', emails), matching('domain', emails.map(domainOf))]);
+  const hits = new Set([...byEmail, ...byDomain].map((r) => r.value));
   return new Set(emails.filter((e) => hits.has(e) || hits.has(domainOf(e))));
 }
 

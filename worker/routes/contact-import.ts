@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { actorOf } from '../domain/audit';
-import { fileTooLarge, saveUpload, startContactImport } from '../domain/contact-import';
+import { fileTooLarge, importFile, saveUpload, startContactImport } from '../domain/contact-import';
 import { CONTACT_TARGETS } from '../domain/import-mapping';
 import { MAX_IMPORT_BYTES } from '../domain/import-files';
 import { Problem, validationProblem } from '../lib/problem';
@@ -9,7 +9,7 @@ import type { App, AppEnv } from '../types';
 import { scopeOf } from './context';
 import { defineRoute } from './define';
 import { JobView, jobView } from './jobs';
-import { errors, json } from './schemas';
+import { Problem as ProblemSchema, errors, json } from './schemas';
 
 const Target = z
   .string()
@@ -46,7 +46,7 @@ const Upload = z
   .openapi('ImportUpload');
 
 const FileField = { type: 'string', format: 'binary', description: `CSV (comma, semicolon or tab; UTF-8, UTF-16 or windows-1252) or XLSX (first worksheet), at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB` } as const;
-const tooLarge = { description: 'The file is larger than the limit', content: { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }) } } };
+const tooLarge = { description: 'The file is larger than 50 MB', content: { 'application/problem+json': { schema: ProblemSchema } } };
 
 const tags = ['Contacts'];
 const routes = {
@@ -139,17 +139,15 @@ export function registerContactImport(app: App) {
   app.openapi(routes.start, async (c) => {
     const scope = scopeOf(c);
     const p = c.get('principal');
-    let options: z.infer<typeof ImportBody>;
+    const [actor, createdBy] = [actorOf(p), p.kind === 'user' ? p.userId : null];
+    let job;
     if (isMultipart(c)) {
       const form = await formOf(c);
-      const settings = formOptions(form);
-      const upload = await saveUpload(c.env, scope, fileOf(form));
-      options = { ...settings, upload_id: upload.upload_id };
+      job = await importFile(c.env, scope, fileOf(form), formOptions(form), actor, createdBy);
     } else {
       // Validated by the route's JSON schema; the input type of a body with two content types is not inferred.
-      options = c.req.valid('json' as never) as z.infer<typeof ImportBody>;
+      job = await startContactImport(c.env, scope, c.req.valid('json' as never) as z.infer<typeof ImportBody>, actor, createdBy);
     }
-    const job = await startContactImport(c.env, scope, options, actorOf(p), p.kind === 'user' ? p.userId : null);
     return c.json(jobView(job), 202);
   });
 }
