@@ -84,8 +84,14 @@ describe('closing an account', () => {
     const again = await login(owner.email);
     await call('/v1/tenant/close', { token: again.token, body: { confirm: slug, password: PASSWORD } });
     expect(await purgeClosedTenants(env, getDb(env), Date.now())).toBe(0);
+    // Files it left in R2 (an export, an import upload) go with it; other workspaces' files stay.
+    const files = [`exports/${owner.tenantId}/job_1.zip`, `imports/${owner.tenantId}/upl_1/file.csv`];
+    const kept = 'imports/ten_someone_else/upl_2/file.csv';
+    for (const key of [...files, kept]) await env.FILES.put(key, 'x');
     // Other closed workspaces of this file purge too; what matters is that this one is gone.
     expect(await purgeClosedTenants(env, getDb(env), Date.now() + PURGE_AFTER_MS + 60_000)).toBeGreaterThanOrEqual(1);
     expect(await getDb(env).select().from(tenants).where(eq(tenants.id, owner.tenantId)).get()).toBeUndefined();
+    for (const key of files) expect(await env.FILES.head(key), key).toBeNull();
+    expect(await env.FILES.head(kept)).not.toBeNull();
   });
 });

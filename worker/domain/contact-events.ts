@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
 import { contactEvents, contacts, type ContactEvent, type ContactEventType } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
@@ -11,26 +12,28 @@ export interface ContactEventInput {
   at?: Date;
 }
 
-/** 7 bound columns per row keeps a multi-row insert under D1's 100-parameter limit. */
-const ROWS_PER_STATEMENT = 14;
-
 /**
  * Insert statements for timeline events, for the caller to put in the same `db.batch` as the change
  * they describe — so an event exists exactly when its change does (no orphan events after a crash).
+ * Rows travel as one JSON parameter per statement: an import's thousand events are one insert.
  */
 export function contactEventStatements(scope: TenantScope, events: ContactEventInput[]) {
-  const rows = events.map((e) => ({
-    id: newId(ID_PREFIX.contactEvent, e.at?.getTime()),
-    tenantId: scope.tenantId,
-    contactId: e.contactId,
-    type: e.type,
-    campaignId: e.campaignId ?? null,
-    data: e.data ?? null,
-    ...(e.at ? { createdAt: e.at } : {}),
-  }));
-  const statements = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) statements.push(scope.db.insert(contactEvents).values(rows.slice(i, i + ROWS_PER_STATEMENT)));
-  return statements;
+  const now = Date.now();
+  const rows = events.map((e) => {
+    const at = e.at?.getTime() ?? now;
+    return [newId(ID_PREFIX.contactEvent, at), e.contactId, e.type, e.campaignId ?? null, e.data ? JSON.stringify(e.data) : null, at];
+  });
+  return jsonRowParams(rows).map((json) =>
+    insertFromJson(scope.db, contactEvents, json, {
+      id: rowValue(0),
+      tenantId: sql`${scope.tenantId}`,
+      contactId: rowValue(1),
+      type: rowValue(2),
+      campaignId: rowValue(3),
+      data: rowValue(4),
+      createdAt: rowValue(5),
+    }),
+  );
 }
 
 export async function recordContactEvents(scope: TenantScope, events: ContactEventInput[]) {

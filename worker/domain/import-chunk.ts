@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { jsonValues } from '../db/conditions';
 import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
-import { contactEvents, contactTags, contacts, listMembers, tags, type Consent } from '../db/schema';
+import { contactTags, contacts, listMembers, tags, type Consent } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
+import { contactEventStatements, type ContactEventInput } from './contact-events';
 import { validateEmailSync, type EmailVerdict } from './email-validation';
 import { readRecord, type FieldDef, type ImportRecord, type MappedColumn } from './import-mapping';
 import { suppressedAmong } from './suppressions';
@@ -120,8 +121,8 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
   const updates: unknown[][] = [];
   const tagRows: string[][] = [];
   const memberRows: string[][] = [];
-  const imported: string[][] = [];
-  const changed: string[][] = [];
+  const events: ContactEventInput[] = [];
+  const eventTime = new Date(now);
   for (const { line, raw, verdict, record } of candidates) {
     const match = existing.get(verdict.email);
     const isSuppressed = suppressed.has(verdict.email);
@@ -143,7 +144,7 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       updates.push([id, ...values, custom]);
       // Field names only: the timeline is not a second copy of the personal data.
       const names = [...Object.keys(record.fields), ...Object.keys(record.custom).map((k) => `custom.${k}`)];
-      changed.push([newId(ID_PREFIX.contactEvent, now), id, JSON.stringify({ job_id: settings.jobId, fields: names })]);
+      events.push({ contactId: id, type: 'updated', at: eventTime, data: { job_id: settings.jobId, fields: names } });
       counters.updated++;
     } else if (room <= 0) {
       counters.skipped++;
@@ -154,7 +155,7 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       id = newId(ID_PREFIX.contact, now);
       mailable = !isSuppressed;
       inserts.push([id, verdict.email, ...values, isSuppressed ? 'unsubscribed' : 'subscribed', custom, verdict.disposable ? 1 : 0, verdict.role ? 1 : 0]);
-      imported.push([newId(ID_PREFIX.contactEvent, now), id]);
+      events.push({ contactId: id, type: 'imported', at: eventTime, data: { job_id: settings.jobId } });
       counters.created++;
     }
     if (isSuppressed) counters.suppressed++;
@@ -190,13 +191,7 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     ...jsonRowParams(memberRows).map((rows) =>
       insertFromJson(scope.db, listMembers, rows, { tenantId, listId: rowValue(0), contactId: rowValue(1), status: sql`'subscribed'`, createdAt: at }).onConflictDoNothing(),
     ),
-    // The rows contactEventStatements writes, as one statement per chunk rather than one per 14 events.
-    ...jsonRowParams(imported).map((rows) =>
-      insertFromJson(scope.db, contactEvents, rows, { id: rowValue(0), tenantId, contactId: rowValue(1), type: sql`'imported'`, data: sql`${JSON.stringify({ job_id: settings.jobId })}`, createdAt: at }),
-    ),
-    ...jsonRowParams(changed).map((rows) =>
-      insertFromJson(scope.db, contactEvents, rows, { id: rowValue(0), tenantId, contactId: rowValue(1), type: sql`'updated'`, data: rowValue(2), createdAt: at }),
-    ),
+    ...contactEventStatements(scope, events),
   ];
   return { statements, rejected, created: inserts.length, capacity: room };
 }

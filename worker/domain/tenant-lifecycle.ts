@@ -12,6 +12,9 @@ import { notify } from './notifications';
 import { sendSystemEmail } from './system-mail';
 import { buildTenantExportZip } from './tenant-export';
 
+/** R2 key prefixes under which files are kept per tenant (`<prefix>/<tenant id>/…`). */
+const TENANT_FILE_PREFIXES = ['exports', 'imports'];
+
 export const PURGE_AFTER_MS = 30 * 24 * 3600_000;
 
 const exportKey = (tenantId: string, jobId: string) => `exports/${tenantId}/${jobId}.zip`;
@@ -80,12 +83,15 @@ export async function restoreTenant(env: Env, db: DB, tenantId: string, adminUse
 export async function purgeClosedTenants(env: Env, db: DB, now = Date.now()) {
   const due = await db.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.status, 'closed'), lt(tenants.purgeAfter, new Date(now)))).all();
   for (const { id } of due) {
-    let cursor: string | undefined;
-    do {
-      const page = await env.FILES.list({ prefix: `exports/${id}/`, cursor });
-      if (page.objects.length) await env.FILES.delete(page.objects.map((o) => o.key));
-      cursor = page.truncated ? page.cursor : undefined;
-    } while (cursor);
+    // Every file a workspace leaves in R2: exports, import uploads, staged rows and error reports.
+    for (const prefix of TENANT_FILE_PREFIXES) {
+      let cursor: string | undefined;
+      do {
+        const page = await env.FILES.list({ prefix: `${prefix}/${id}/`, cursor });
+        if (page.objects.length) await env.FILES.delete(page.objects.map((o) => o.key));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+    }
     await db.delete(tenants).where(eq(tenants.id, id)).run();
     await killSwitch(env).release({ tenantId: id });
   }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { getDb, type DB } from '../db/client';
 import { jobs, type Job } from '../db/schema';
 import { runContactBulk } from '../domain/contact-bulk';
@@ -50,7 +50,8 @@ async function runTrackedJob(env: Env, jobId: string) {
   if (!job || job.status === 'succeeded' || job.status === 'cancelled') return;
   const runner = RUNNERS[job.type];
   if (!runner) throw new Error(`no runner for job type ${job.type}`);
-  await updateJob(db, job.id, { status: 'running' });
+  // Conditional: a duplicate delivery must not flip a job another delivery just finished back to running.
+  await db.update(jobs).set({ status: 'running', updatedAt: new Date() }).where(and(eq(jobs.id, job.id), isNull(jobs.finishedAt))).run();
   await runner(env, db, job);
 }
 
