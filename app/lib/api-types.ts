@@ -183,9 +183,15 @@ export interface Job {
   id: string;
   type: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** Units of work (rows, contacts) when known; `processed` of them are done. */
+  total: number | null;
+  processed: number;
+  /** Percent done, when the total is known. */
   progress: number | null;
   result: Record<string, unknown> | null;
   error: string | null;
+  created_at: string;
+  finished_at: string | null;
 }
 
 export interface OnboardingStep {
@@ -200,4 +206,185 @@ export interface Onboarding {
   steps: OnboardingStep[];
   completed: number;
   total: number;
+}
+
+/* ---------- Audience: contacts, lists, tags, fields, suppressions ---------- */
+
+export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+/** The record of how and when a person agreed to receive mail. */
+export interface Consent {
+  source: string;
+  at: string;
+  ip?: string | null;
+  wording_version?: string | null;
+}
+
+export type CustomValue = string | number | boolean | null;
+
+export interface Contact {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  company: string | null;
+  city: string | null;
+  country: string | null;
+  language: string | null;
+  timezone: string | null;
+  status: ContactStatus;
+  consent: Consent | null;
+  custom: Record<string, CustomValue>;
+  tags: string[];
+  flags: { disposable: boolean; role: boolean };
+  created_at: string;
+  updated_at: string | null;
+  deleted_at: string | null;
+  /** When a deleted contact is removed for good (30 days after deletion). */
+  purge_after: string | null;
+}
+
+/** One entry of GET /v1/contacts/:id/activity, newest first. */
+export interface ContactActivity {
+  id: string;
+  type: string;
+  campaign_id: string | null;
+  data: Record<string, unknown> | null;
+  created_at: string;
+}
+
+export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'boolean'] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  created_at: string;
+}
+
+export interface Tag {
+  id: string;
+  name: string;
+  /** How many contacts carry it. */
+  contacts: number;
+  created_at: string;
+}
+
+export interface ContactList {
+  id: string;
+  name: string;
+  description: string | null;
+  double_opt_in: boolean;
+  subscribers: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export const SUPPRESSION_REASONS = ['unsubscribe', 'bounce', 'complaint', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export interface Suppression {
+  id: string;
+  kind: 'email' | 'domain';
+  value: string;
+  reason: SuppressionReason;
+  note: string | null;
+  created_at: string;
+}
+
+/* ---------- Import ---------- */
+
+/** POST /v1/contacts/import/uploads: what the file looks like, before anything is imported. */
+export interface ImportUpload {
+  upload_id: string;
+  filename: string;
+  bytes: number;
+  format: 'csv' | 'xlsx';
+  delimiter: ',' | ';' | '\t' | null;
+  encoding: string;
+  headers: string[];
+  /** The first data rows, for the preview. */
+  sample_rows: string[][];
+  /** Header → target (`email`, `first_name`, …, `tags`, `custom.<key>`) or null (ignored). */
+  suggested_mapping: Record<string, string | null>;
+  rows_estimate: number | null;
+}
+
+/** `result` of a finished `contact_import` job. */
+export interface ImportResult {
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  invalid: number;
+  duplicates: number;
+  suppressed: number;
+  error_report_url: string | null;
+}
+
+/* ---------- Segments, bulk actions, export ---------- */
+
+export type SegmentMatch = 'all' | 'any';
+
+export interface SegmentCondition {
+  field: string;
+  op: string;
+  value?: unknown;
+}
+
+export interface SegmentGroup {
+  match: SegmentMatch;
+  conditions: (SegmentCondition | SegmentGroup)[];
+}
+
+export interface Segment {
+  id: string;
+  name: string;
+  description: string | null;
+  rules: SegmentGroup;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export const BULK_ACTIONS = ['tag', 'untag', 'list_add', 'list_remove', 'unsubscribe', 'delete'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** The contacts filter as the API takes it in a bulk or export selection. */
+export interface ContactFilter {
+  q?: string;
+  status?: ContactStatus;
+  tag?: string;
+  list?: string;
+}
+
+export type ContactSelection = { ids: string[] } | { filter: ContactFilter } | { segment_id: string };
+
+/** POST /v1/contacts/bulk: done at once for small selections, else a job. */
+export type BulkOutcome = { affected: number } | Job;
+
+/* ---------- Forms ---------- */
+
+export const FORM_FIELDS = ['first_name', 'last_name', 'company', 'phone', 'city', 'country'] as const;
+export type FormField = (typeof FORM_FIELDS)[number];
+
+/** A public subscribe form (named so as not to clash with Remix's Form). */
+export interface SubscribeForm {
+  id: string;
+  name: string;
+  list_ids: string[];
+  fields: FormField[];
+  consent_text: string;
+  consent_version: number;
+  success_url: string | null;
+  enabled: boolean;
+  /** True when any of its lists asks subscribers to confirm by email. */
+  double_opt_in: boolean;
+  subscribe_url: string;
+  embed_html: string;
+  created_at: string;
+  updated_at: string | null;
 }

@@ -99,6 +99,49 @@ describe('userApi', () => {
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer access-1');
     expect(new URL(calls[1]!.url).search).toBe('?limit=100');
   });
+
+  test('an upload streams through with its own content type; an access token about to expire is renewed first, since a stream cannot be resent', async () => {
+    const { API, calls } = fakeApi(async (req) => {
+      const url = new URL(req.url);
+      if (url.pathname === '/v1/auth/refresh') return json({ token: 'access-2', refresh_token: 'refresh-2', expires_in: 900 });
+      return json({ received: await req.text(), type: req.headers.get('content-type'), auth: req.headers.get('authorization') }, 201);
+    });
+    const expiring = `h.${btoa(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 10 }))}.s`;
+    const args = { request: await signedInRequest(PAGE, { accessToken: expiring, refreshToken: 'refresh-1' }), context: contextWith(API) };
+    const stream = new Blob(['--b\r\nfile body\r\n--b--']).stream();
+
+    const answer = await userApi(args).upload('/v1/contacts/import/uploads', { stream, contentType: 'multipart/form-data; boundary=b', contentLength: null });
+
+    expect(answer).toEqual({ received: '--b\r\nfile body\r\n--b--', type: 'multipart/form-data; boundary=b', auth: 'Bearer access-2' });
+    expect(calls.map((c) => new URL(c.url).pathname)).toEqual(['/v1/auth/refresh', '/v1/contacts/import/uploads']);
+  });
+
+  test('an upload refused as unauthenticated is not resent: the caller sees the 401 and the session is renewed for the next try', async () => {
+    const { API, calls } = fakeApi((req) =>
+      new URL(req.url).pathname === '/v1/auth/refresh' ? json({ token: 'access-2', refresh_token: 'refresh-2', expires_in: 900 }) : problem(401, 'invalid-token', 'expired'),
+    );
+    const fresh = `h.${btoa(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 600 }))}.s`;
+    const args = { request: await signedInRequest(PAGE, { accessToken: fresh, refreshToken: 'refresh-1' }), context: contextWith(API) };
+
+    const error = await userApi(args)
+      .upload('/v1/contacts/import/uploads', { stream: new Blob(['x']).stream(), contentType: 'text/csv', contentLength: '1' })
+      .catch((e: unknown) => e);
+
+    expect((error as ApiProblem).status).toBe(401);
+    expect(calls.map((c) => new URL(c.url).pathname)).toEqual(['/v1/contacts/import/uploads', '/v1/auth/refresh']);
+    await expect(requestState(args).tokens).resolves.toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+  });
+
+  test('a download is the API answer itself, and a problem still throws', async () => {
+    const { API } = fakeApi((req) =>
+      new URL(req.url).pathname === '/v1/suppressions/export' ? new Response('kind,value\n', { headers: { 'content-type': 'text/csv' } }) : problem(404, 'not-found', 'No such contact.'),
+    );
+    const args = { request: await signedInRequest(PAGE, { accessToken: 'a', refreshToken: 'r' }), context: contextWith(API) };
+    const csv = await userApi(args).download('/v1/suppressions/export');
+    expect(csv.headers.get('content-type')).toBe('text/csv');
+    await expect(csv.text()).resolves.toBe('kind,value\n');
+    await expect(userApi(args).download('/v1/contacts/con_x/data-export')).rejects.toBeInstanceOf(ApiProblem);
+  });
 });
 
 describe('anonymousApi', () => {
@@ -110,6 +153,13 @@ describe('anonymousApi', () => {
     expect(error).toBeInstanceOf(ApiProblem);
     expect(toFormErrors(error as ApiProblem)).toEqual({ form: undefined, fields: { password: 'This is a commonly used password.' } });
     expect(calls[0]!.headers.get('authorization')).toBeNull();
+  });
+
+  test('keeps extensions: a typo suggestion is offered on the field that was wrong', async () => {
+    const { API } = fakeApi(() => problem(400, 'validation-error', 'Did you mean ada@gmail.com?', { errors: [{ field: 'email', message: 'the domain looks misspelled' }], suggestion: 'ada@gmail.com' }));
+    const error = (await anonymousApi({ request: new Request(PAGE), context: contextWith(API) }).post('/v1/contacts', {}).catch((e: unknown) => e)) as ApiProblem;
+    expect(error.extensions).toEqual({ suggestion: 'ada@gmail.com' });
+    expect(toFormErrors(error)).toEqual({ fields: { email: 'the domain looks misspelled' }, suggestion: { field: 'email', value: 'ada@gmail.com' } });
   });
 
   test('maps field errors and says how long to wait when locked out', async () => {

@@ -15,10 +15,23 @@ export interface ApiClient {
   post<T = void>(path: string, body?: unknown): Promise<T>;
   patch<T = void>(path: string, body: unknown): Promise<T>;
   delete(path: string): Promise<void>;
+  /** Passes a body the dashboard never reads (a file upload, multipart) through to the API as it streams in. */
+  upload<T>(path: string, body: StreamBody): Promise<T>;
+  /** The API's answer itself (a CSV or JSON file), for a resource route to hand on to the browser. */
+  download(path: string, query?: Query): Promise<Response>;
+}
+
+export interface StreamBody {
+  stream: ReadableStream<Uint8Array>;
+  contentType: string;
+  contentLength: string | null;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-type Send = (method: Method, path: string, body: unknown, query?: Query) => Promise<Response>;
+type Body = { json: unknown } | StreamBody | undefined;
+type Send = (method: Method, path: string, body: Body, query?: Query) => Promise<Response>;
+
+const isStream = (body: Body): body is StreamBody => body !== undefined && 'stream' in body;
 
 /** Calls that need no session: sign-in, sign-up, password reset, invitation lookup. */
 export function anonymousApi(args: RequestArgs): ApiClient {
@@ -33,16 +46,20 @@ export function userApi(args: RequestArgs): ApiClient {
   return clientOver(async (method, path, body, query) => {
     const tokens = await currentTokens(args);
     if (!tokens) throw await signInAgain(args, null);
-    const response = await callApi(args, method, path, body, query, tokens.accessToken);
+    // A stream can be sent only once: renew a token about to expire before, rather than retry after.
+    const early = isStream(body) && expiresWithin(tokens.accessToken, 60) ? await refreshOnce(args) : null;
+    const response = await callApi(args, method, path, body, query, (early ?? tokens).accessToken);
     if (response.status !== 401 || (await isWrongCredential(response))) return response;
     const refreshed = await refreshOnce(args);
     if (!refreshed) throw await signInAgain(args, 'Your session has expired. Please sign in again.');
+    // The stream is spent: the caller shows the 401 and the user tries again, now with a fresh session.
+    if (isStream(body)) return response;
     return callApi(args, method, path, body, query, refreshed.accessToken);
   });
 }
 
 function clientOver(send: Send): ApiClient {
-  async function call<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
+  async function call<T>(method: Method, path: string, body?: Body, query?: Query): Promise<T> {
     const response = await send(method, path, body, query);
     if (!response.ok) throw await ApiProblem.fromResponse(response);
     const text = await response.text();
@@ -50,13 +67,19 @@ function clientOver(send: Send): ApiClient {
   }
   return {
     get: (path, query) => call('GET', path, undefined, query),
-    post: (path, body) => call('POST', path, body ?? {}),
-    patch: (path, body) => call('PATCH', path, body),
+    post: (path, body) => call('POST', path, { json: body ?? {} }),
+    patch: (path, body) => call('PATCH', path, { json: body }),
     delete: (path) => call('DELETE', path),
+    upload: (path, body) => call('POST', path, body),
+    download: async (path, query) => {
+      const response = await send('GET', path, undefined, query);
+      if (!response.ok) throw await ApiProblem.fromResponse(response);
+      return response;
+    },
   };
 }
 
-async function callApi(args: RequestArgs, method: Method, path: string, body: unknown, query: Query | undefined, bearer: string | null) {
+async function callApi(args: RequestArgs, method: Method, path: string, body: Body, query: Query | undefined, bearer: string | null) {
   const url = new URL(path, API_ORIGIN);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
@@ -68,8 +91,17 @@ async function callApi(args: RequestArgs, method: Method, path: string, body: un
     if (value) headers.set(name, value);
   }
   if (bearer) headers.set('authorization', `Bearer ${bearer}`);
-  if (body !== undefined) headers.set('content-type', 'application/json');
-  const request = new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let payload: BodyInit | undefined;
+  if (isStream(body)) {
+    headers.set('content-type', body.contentType);
+    // The API refuses oversized uploads from the declared length before reading them.
+    if (body.contentLength) headers.set('content-length', body.contentLength);
+    payload = body.stream;
+  } else if (body !== undefined) {
+    headers.set('content-type', 'application/json');
+    payload = JSON.stringify(body.json);
+  }
+  const request = new Request(url, { method, headers, body: payload, ...(isStream(body) ? { duplex: 'half' } : {}) });
   try {
     return await dashboardEnv(args.context).API.fetch(request);
   } catch (error) {
@@ -96,7 +128,7 @@ function refreshOnce(args: RequestArgs): Promise<AuthTokens | null> {
   state.refresh ??= (async () => {
     const tokens = await currentTokens(args);
     if (!tokens) return null;
-    const response = await callApi(args, 'POST', '/v1/auth/refresh', { refresh_token: tokens.refreshToken }, undefined, null);
+    const response = await callApi(args, 'POST', '/v1/auth/refresh', { json: { refresh_token: tokens.refreshToken } }, undefined, null);
     if (!response.ok) return null;
     const body = (await response.json()) as { token: string; refresh_token: string };
     const next = { accessToken: body.token, refreshToken: body.refresh_token };
@@ -104,6 +136,16 @@ function refreshOnce(args: RequestArgs): Promise<AuthTokens | null> {
     return next;
   })();
   return state.refresh;
+}
+
+/** Whether a JWT's `exp` falls within `seconds` from now (read, not verified: the API verifies). */
+function expiresWithin(jwt: string, seconds: number): boolean {
+  try {
+    const payload = JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp !== 'number' || payload.exp * 1000 < Date.now() + seconds * 1000;
+  } catch {
+    return true;
+  }
 }
 
 /** A redirect to /login that ends the stale session and brings the user back afterwards. */

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from '@remix-run/cloudflare';
 import { describe, expect, test } from 'vitest';
-import { CSRF_FIELD } from './csrf';
-import { assertTrustedSubmission, csrfToken } from './csrf.server';
+import { CSRF_FIELD, CSRF_HEADER } from './csrf';
+import { assertTrustedSubmission, assertTrustedUpload, csrfToken } from './csrf.server';
 import { pendingCookieHeaders } from './request-state.server';
 
 const ORIGIN = 'http://dashboard.test';
@@ -49,5 +49,16 @@ describe('CSRF protection', () => {
       submission('', { [CSRF_FIELD]: token }),
     ];
     for (const { args, form } of cases) await expect(rejection(assertTrustedSubmission(args, form))).resolves.toBe(403);
+  });
+
+  test('an upload passes with the token in its header, and only from our origin', async () => {
+    const { token, cookie } = await issued();
+    const upload = (headers: Record<string, string>) => ({
+      request: new Request(`${ORIGIN}/contacts/import/upload`, { method: 'POST', headers: { Cookie: cookie, ...headers } }),
+      context: context(),
+    });
+    await expect(rejection(assertTrustedUpload(upload({ Origin: ORIGIN, [CSRF_HEADER]: token })))).resolves.toBeNull();
+    await expect(rejection(assertTrustedUpload(upload({ Origin: ORIGIN })))).resolves.toBe(403);
+    await expect(rejection(assertTrustedUpload(upload({ Origin: 'https://evil.example', [CSRF_HEADER]: token })))).resolves.toBe(403);
   });
 });

@@ -1,6 +1,6 @@
 import { createCookie } from '@remix-run/cloudflare';
 import { cookieOptions } from './cookie-options.server';
-import { CSRF_FIELD } from './csrf';
+import { CSRF_FIELD, CSRF_HEADER } from './csrf';
 import { dashboardEnv } from './env.server';
 import { requestState, type RequestArgs } from './request-state.server';
 
@@ -31,12 +31,23 @@ export async function csrfToken(args: RequestArgs): Promise<string> {
 }
 
 /** Throws 403 unless the submission is same-origin and carries the session's token. */
-export async function assertTrustedSubmission(args: RequestArgs, form: FormData): Promise<void> {
+export function assertTrustedSubmission(args: RequestArgs, form: FormData): Promise<void> {
+  return assertTrustedToken(args, form.get(CSRF_FIELD));
+}
+
+/**
+ * The same check for a POST whose body the dashboard passes on unread (a file upload): the
+ * page's script sends the token in a header, which a cross-site form cannot set.
+ */
+export function assertTrustedUpload(args: RequestArgs): Promise<void> {
+  return assertTrustedToken(args, args.request.headers.get(CSRF_HEADER));
+}
+
+async function assertTrustedToken(args: RequestArgs, given: FormDataEntryValue | null): Promise<void> {
   const { request } = args;
   const origin = request.headers.get('Origin');
   const crossSite = origin ? origin !== new URL(request.url).origin : request.headers.get('Sec-Fetch-Site') === 'cross-site';
   const expected = await storedToken(args);
-  const given = form.get(CSRF_FIELD);
   if (crossSite || !expected || typeof given !== 'string' || !timingSafeEqual(given, expected)) {
     throw new Response('This form has expired or did not come from this site. Reload the page and try again.', { status: 403 });
   }

@@ -3,10 +3,11 @@ import { assertTrustedSubmission } from './csrf.server';
 import type { ActionResult } from './action-result';
 import { ApiProblem, toFormErrors } from './problem';
 import { redirectWith, reply } from './respond.server';
+import type { ToastAction } from './toast';
 import { queueToast } from './toast.server';
 
-/** What a successful form submission leads to: always a toast, then either a page or some data. */
-export type Outcome<D = undefined> = { toast: string; redirectTo?: string; data?: D };
+/** What a successful form submission leads to: always a toast (maybe with an undo), then either a page or some data. */
+export type Outcome<D = undefined> = { toast: string; toastAction?: ToastAction; redirectTo?: string; data?: D };
 
 /**
  * The one shape of every dashboard action: verify the submission (Origin + CSRF token), run the
@@ -24,7 +25,7 @@ export async function formAction<D = undefined>(
   const intent = String(form.get('intent') ?? 'submit');
   try {
     const outcome = await run(form, intent);
-    await queueToast(args, 'success', outcome.toast);
+    await queueToast(args, 'success', outcome.toast, outcome.toastAction);
     if (outcome.redirectTo) return redirectWith(args, outcome.redirectTo);
     const result: ActionResult<D> = { ok: true, intent, data: outcome.data };
     return reply(args, result);

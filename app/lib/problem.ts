@@ -1,3 +1,6 @@
+/** RFC 9457 members (and our `errors`, `request_id`); anything else is an extension. */
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'errors', 'request_id']);
+
 /** An RFC 9457 problem+json answer from the API, thrown by the API client on any non-2xx. */
 export class ApiProblem extends Error {
   constructor(
@@ -8,6 +11,8 @@ export class ApiProblem extends Error {
     readonly fieldErrors: { field: string; message: string }[] = [],
     readonly requestId: string | null = null,
     readonly retryAfterSeconds: number | null = null,
+    /** Members beyond the standard ones, e.g. `suggestion` (a likely meant address) or `existing_id`. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail || title);
   }
@@ -20,16 +25,19 @@ export class ApiProblem extends Error {
   static async fromResponse(response: Response): Promise<ApiProblem> {
     const body = (await response.json().catch(() => ({}))) as Partial<{
       type: string; title: string; detail: string; errors: { field: string; message: string }[]; request_id: string;
-    }>;
+    }> & Record<string, unknown>;
+    const { type, title, detail, errors, request_id } = body;
+    const extensions = Object.fromEntries(Object.entries(body).filter(([member]) => !STANDARD_MEMBERS.has(member)));
     const retryAfter = Number(response.headers.get('Retry-After'));
     return new ApiProblem(
       response.status,
-      body.type ?? 'about:blank',
-      body.title ?? response.statusText ?? 'Request failed',
-      body.detail ?? '',
-      Array.isArray(body.errors) ? body.errors : [],
-      body.request_id ?? response.headers.get('x-request-id'),
+      type ?? 'about:blank',
+      title ?? response.statusText ?? 'Request failed',
+      detail ?? '',
+      Array.isArray(errors) ? errors : [],
+      request_id ?? response.headers.get('x-request-id'),
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      extensions,
     );
   }
 }
@@ -38,6 +46,8 @@ export class ApiProblem extends Error {
 export interface FormErrors {
   form?: string;
   fields: Record<string, string>;
+  /** What the API thinks was meant for a field (an email typo: `gmial.com` → `gmail.com`). */
+  suggestion?: { field: string; value: string };
 }
 
 /** Field names the API reports (`body.password`, `email`) mapped onto the form's input names. */
@@ -46,7 +56,9 @@ export function toFormErrors(problem: ApiProblem): FormErrors {
   for (const { field, message } of problem.fieldErrors) fields[field.replace(/^(body|query)\./, '')] = message;
   if (problem.code === 'weak-password') fields.password ??= problem.detail;
   const hasFieldErrors = Object.keys(fields).length > 0;
-  return { form: hasFieldErrors ? undefined : describe(problem), fields };
+  const suggested = problem.extensions.suggestion;
+  const suggestion = typeof suggested === 'string' && hasFieldErrors ? { field: Object.keys(fields)[0]!, value: suggested } : undefined;
+  return { form: hasFieldErrors ? undefined : describe(problem), fields, suggestion };
 }
 
 function describe(problem: ApiProblem): string {

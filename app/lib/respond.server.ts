@@ -1,4 +1,5 @@
 import { data, redirect } from '@remix-run/cloudflare';
+import { ApiProblem } from './problem';
 import { pendingCookieHeaders, type RequestArgs } from './request-state.server';
 
 /**
@@ -11,4 +12,23 @@ export function reply<T>(args: RequestArgs, body: T, init: { status?: number } =
 
 export function redirectWith(args: RequestArgs, to: string) {
   return redirect(to, { headers: pendingCookieHeaders(args) });
+}
+
+/**
+ * A file the API generated (CSV, JSON), passed on as a download with this request's cookies.
+ * An API problem becomes a plain answer with its status: a resource route has no page to show.
+ */
+export async function fileReply(args: RequestArgs, download: () => Promise<Response>, fallbackName: string) {
+  let file: Response;
+  try {
+    file = await download();
+  } catch (error) {
+    if (error instanceof ApiProblem) return new Response(error.detail || error.title, { status: error.status, headers: pendingCookieHeaders(args) });
+    throw error;
+  }
+  const headers = pendingCookieHeaders(args);
+  headers.set('content-type', file.headers.get('content-type') ?? 'application/octet-stream');
+  headers.set('content-disposition', file.headers.get('content-disposition') ?? `attachment; filename="${fallbackName.replace(/[^\w.-]/g, '_')}"`);
+  headers.set('cache-control', 'private, no-store');
+  return new Response(file.body, { status: 200, headers });
 }

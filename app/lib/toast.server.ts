@@ -2,7 +2,7 @@ import { createCookieSessionStorage } from '@remix-run/cloudflare';
 import { cookieOptions } from './cookie-options.server';
 import { dashboardEnv } from './env.server';
 import { requestState, type RequestArgs } from './request-state.server';
-import type { Toast, ToastTone } from './toast';
+import type { Toast, ToastAction, ToastTone } from './toast';
 
 /**
  * Toasts travel as a flash value in their own cookie session: an action sets it, the root loader
@@ -17,10 +17,10 @@ function storage({ request, context }: RequestArgs) {
   });
 }
 
-export async function queueToast(args: RequestArgs, tone: ToastTone, message: string): Promise<void> {
+export async function queueToast(args: RequestArgs, tone: ToastTone, message: string, action?: ToastAction): Promise<void> {
   const sessions = storage(args);
   const session = await sessions.getSession();
-  session.flash('toast', { id: crypto.randomUUID(), tone, message });
+  session.flash('toast', { id: crypto.randomUUID(), tone, message, ...(action ? { action } : {}) });
   requestState(args).cookies.set(FLASH_COOKIE, await sessions.commitSession(session));
 }
 

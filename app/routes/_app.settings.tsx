@@ -1,21 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { useActionData, useFetcher, useLoaderData } from '@remix-run/react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '~/components/atoms/Button';
 import { Icon } from '~/components/atoms/Icon';
 import { Select } from '~/components/atoms/Select';
-import { Spinner } from '~/components/atoms/Spinner';
-import { Switch } from '~/components/atoms/Switch';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, PasswordField, TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
+import { JobDownload, JobProgress } from '~/components/organisms/JobProgress';
 import { Modal } from '~/components/organisms/Modal';
+import { SwitchForm } from '~/components/organisms/SwitchForm';
 import { useFetcherDialog } from '~/components/organisms/use-fetcher-dialog';
 import type { ActionResult } from '~/lib/action-result';
 import { userApi } from '~/lib/api.server';
-import type { Job, PostalAddress, TenantSettings } from '~/lib/api-types';
+import type { PostalAddress, TenantSettings } from '~/lib/api-types';
 import { clearTokens } from '~/lib/auth-session.server';
 import { field, formAction, rawField } from '~/lib/form-action.server';
 import { useMe } from '~/lib/me';
@@ -23,7 +23,6 @@ import { can } from '~/lib/permissions';
 import type { FormErrors } from '~/lib/problem';
 import { countryOptions, LANGUAGES, timeZoneOptions } from '~/lib/regions';
 import { reply } from '~/lib/respond.server';
-import type { loader as jobLoader } from './jobs.$id';
 
 // Errors of this page render inside the app layout, so the navigation stays.
 export { RouteError as ErrorBoundary } from '~/components/organisms/RouteError';
@@ -246,9 +245,6 @@ function SettingsForm({ canEdit }: { canEdit: boolean }) {
 }
 
 function SecuritySettings({ requireTwoFactor, canEdit }: { requireTwoFactor: boolean; canEdit: boolean }) {
-  const fetcher = useFetcher<ActionResult>();
-  const busy = fetcher.state !== 'idle';
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.errors.form : undefined;
   return (
     <section className="card settings-card" aria-labelledby="security-title">
       <div className="settings-card__header">
@@ -257,22 +253,7 @@ function SecuritySettings({ requireTwoFactor, canEdit }: { requireTwoFactor: boo
         </h2>
         <p className="text-muted">Members without two-factor authentication can then only enrol until they have turned it on.</p>
       </div>
-      <PostForm fetcher={fetcher} preventScrollReset>
-        <input type="hidden" name="intent" value="require-2fa" />
-        <div className="row">
-          <Switch
-            // Remounts after each answer, so a refused change (409) flips back to the stored value.
-            key={`${requireTwoFactor}-${fetcher.data ? JSON.stringify(fetcher.data) : ''}`}
-            name="require_2fa"
-            defaultChecked={requireTwoFactor}
-            disabled={!canEdit || busy}
-            label="Require two-factor authentication for every member"
-            onChange={(event) => fetcher.submit(event.currentTarget.form)}
-          />
-          {busy && <Spinner size="sm" label="Saving" />}
-        </div>
-        <FormAlert message={error} />
-      </PostForm>
+      <SwitchForm intent="require-2fa" name="require_2fa" checked={requireTwoFactor} disabled={!canEdit} label="Require two-factor authentication for every member" />
     </section>
   );
 }
@@ -301,45 +282,19 @@ function DangerZone({ slug, name }: { slug: string; name: string }) {
 
 function ExportData() {
   const start = useFetcher<ActionResult<{ jobId?: string }>>();
-  const poll = useFetcher<typeof jobLoader>();
   const jobId = start.data?.ok ? start.data.data?.jobId : undefined;
-  const job: Job | null | undefined = poll.data?.job;
-  const finished = job && ['succeeded', 'failed', 'cancelled'].includes(job.status);
-
-  useEffect(() => {
-    if (!jobId || finished) return;
-    if (poll.state === 'idle') {
-      const timer = setTimeout(() => poll.load(`/jobs/${encodeURIComponent(jobId)}`), poll.data ? 1_500 : 0);
-      return () => clearTimeout(timer);
-    }
-  }, [jobId, finished, poll.state, poll.data, poll]);
-
-  const downloadUrl = job?.status === 'succeeded' && typeof job.result?.download_url === 'string' ? job.result.download_url : null;
-  const working = Boolean(jobId) && !finished;
+  const [finishedId, setFinishedId] = useState<string | null>(null);
   return (
     <div className="danger-zone__item">
       <div>
         <h3 className="settings-card__subtitle">Export all data</h3>
         <p className="text-muted">A ZIP file with contacts, campaigns, templates and settings. The link works for 7 days; we email it to you too.</p>
-        <div aria-live="polite" className="export-status">
-          {working && (
-            <p className="row">
-              <Spinner size="sm" />
-              <span>Preparing your export{job?.progress != null ? ` (${Math.round(job.progress)}%)` : '…'}</span>
-            </p>
-          )}
-          {downloadUrl && (
-            <a className="btn btn--primary btn--md" href={downloadUrl} download>
-              <Icon name="download" />
-              <span>Download the export</span>
-            </a>
-          )}
-          {job && (job.status === 'failed' || job.status === 'cancelled') && <FormAlert message={`The export failed${job.error ? `: ${job.error}` : '.'} Please try again.`} />}
-          {poll.data?.error && <FormAlert message={poll.data.error} />}
-        </div>
+        {jobId && (
+          <JobProgress jobId={jobId} label="Workspace export" details={(job) => <JobDownload job={job} label="Download the export" />} onFinished={(job) => setFinishedId(job.id)} />
+        )}
       </div>
       <PostForm fetcher={start} preventScrollReset>
-        <SubmitButton intent="export" variant="secondary" icon="download" busy={start.state !== 'idle' || working}>
+        <SubmitButton intent="export" variant="secondary" icon="download" busy={start.state !== 'idle' || (Boolean(jobId) && finishedId !== jobId)}>
           Export all data
         </SubmitButton>
       </PostForm>

@@ -4,7 +4,7 @@ import { Brand } from '~/components/atoms/Brand';
 import { HealthDot } from '~/components/atoms/HealthDot';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
-import { Nav, type NavItem } from '~/components/organisms/Nav';
+import { Nav, type NavEntry } from '~/components/organisms/Nav';
 import { NotificationBell } from '~/components/organisms/NotificationBell';
 import { RouteError } from '~/components/organisms/RouteError';
 import { VerifyEmailBanner } from '~/components/organisms/VerifyEmailBanner';
@@ -36,12 +36,31 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export default function AppLayout() {
   const { me, health, bell } = useLoaderData<typeof loader>();
-  const items: NavItem[] = [
+  const items: NavEntry[] = [
     { to: '/', label: 'Overview', icon: 'home' },
-    { to: '/members', label: 'Members', icon: 'users' },
-    { to: '/api-keys', label: 'API keys', icon: 'key' },
-    ...(can(me, 'audit:read') ? [{ to: '/audit-log', label: 'Audit log', icon: 'list' } as const] : []),
-    { to: '/settings', label: 'Settings', icon: 'settings' },
+    ...(can(me, 'contacts:read')
+      ? [
+          {
+            group: 'Audience',
+            items: [
+              { to: '/contacts', label: 'Contacts', icon: 'book' },
+              { to: '/lists', label: 'Lists', icon: 'list' },
+              { to: '/segments', label: 'Segments', icon: 'layers' },
+              { to: '/forms', label: 'Forms', icon: 'form' },
+              { to: '/suppressions', label: 'Suppressions', icon: 'ban' },
+            ],
+          } satisfies NavEntry,
+        ]
+      : []),
+    {
+      group: 'Workspace',
+      items: [
+        { to: '/members', label: 'Members', icon: 'users' },
+        { to: '/api-keys', label: 'API keys', icon: 'key' },
+        ...(can(me, 'audit:read') ? [{ to: '/audit-log', label: 'Audit log', icon: 'clock' } as const] : []),
+        { to: '/settings', label: 'Settings', icon: 'settings' },
+      ],
+    },
     { to: '/account', label: 'Your account', icon: 'user' },
     { to: '/design-system', label: 'Design system', icon: 'palette' },
   ];

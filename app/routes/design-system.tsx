@@ -7,8 +7,11 @@ import { Checkbox } from '~/components/atoms/Checkbox';
 import { HealthDot } from '~/components/atoms/HealthDot';
 import { Select } from '~/components/atoms/Select';
 import { Spinner } from '~/components/atoms/Spinner';
+import { ContactStatusBadge } from '~/components/molecules/ContactStatusBadge';
 import { CopyButton } from '~/components/molecules/CopyButton';
+import { CopyableCode } from '~/components/molecules/CopyableCode';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { FileDrop } from '~/components/molecules/FileDrop';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
@@ -18,6 +21,7 @@ import { DataTable, type Column } from '~/components/organisms/DataTable';
 import { Modal } from '~/components/organisms/Modal';
 import { Nav } from '~/components/organisms/Nav';
 import { useToast } from '~/components/organisms/ToastProvider';
+import { CONTACT_STATUSES } from '~/lib/api-types';
 import { reply } from '~/lib/respond.server';
 
 export const meta: MetaFunction = () => [{ title: 'Design system · Edgepost' }];
@@ -54,6 +58,8 @@ export default function DesignSystem() {
   const notify = useToast();
   const [modalOpen, setModalOpen] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
+  const [typedOpen, setTypedOpen] = useState(false);
+  const [sampleFile, setSampleFile] = useState<File | null>(null);
 
   return (
     <main id="main" className="design-system">
@@ -166,6 +172,41 @@ export default function DesignSystem() {
           }}
         >
           <p>It disappears from reports too. This cannot be undone.</p>
+        </ConfirmDialog>
+      </Specimen>
+
+      <Specimen title="Audience pieces">
+        <div className="row">
+          {CONTACT_STATUSES.map((status) => (
+            <ContactStatusBadge key={status} status={status} />
+          ))}
+        </div>
+        <FileDrop label="Choose a CSV or Excel file" accept=".csv,.xlsx" hint="Drop a file here or choose one." file={sampleFile} onFile={setSampleFile} />
+        <CopyableCode value={'<form action="https://api.example.test/v1/public/forms/frm_1/subscribe" method="post">\n  <label>Email <input type="email" name="email" required></label>\n</form>'} copyLabel="Copy the snippet" multiline label="Example snippet" />
+        <div className="job-progress card">
+          <p className="job-progress__title" id="sample-progress">
+            Importing contacts.csv
+          </p>
+          <progress className="progress job-progress__bar" max={100} value={62} aria-labelledby="sample-progress" aria-valuetext="620 of 1,000 rows" />
+          <p className="text-muted job-progress__count">620 of 1,000 rows · 62 %</p>
+        </div>
+        <div className="row">
+          <Button variant="danger" onClick={() => setTypedOpen(true)}>
+            Anonymize (typed confirmation)
+          </Button>
+        </div>
+        <ConfirmDialog
+          open={typedOpen}
+          title="Anonymize ada@example.test?"
+          confirmLabel="Anonymize for good"
+          typedConfirmation="anonymize"
+          onCancel={() => setTypedOpen(false)}
+          onConfirm={() => {
+            setTypedOpen(false);
+            notify('success', 'Anonymized (not really: this is the design system).');
+          }}
+        >
+          <p>The confirm button stays disabled until the word is typed.</p>
         </ConfirmDialog>
       </Specimen>
 

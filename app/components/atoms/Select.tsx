@@ -5,14 +5,30 @@ export interface SelectOption {
   label: string;
 }
 
-export function Select({ options, className, ...rest }: SelectHTMLAttributes<HTMLSelectElement> & { options: SelectOption[] }) {
+export interface SelectGroup {
+  label: string;
+  options: SelectOption[];
+}
+
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & ({ options: SelectOption[]; groups?: never } | { groups: SelectGroup[]; options?: never });
+
+/** A native select, with its options flat or under headings (optgroups). */
+export function Select({ options, groups, className, ...rest }: SelectProps) {
+  const render = (list: SelectOption[]) =>
+    list.map((o) => (
+      <option key={o.value} value={o.value}>
+        {o.label}
+      </option>
+    ));
   return (
     <select className={['input', 'select', className].filter(Boolean).join(' ')} {...rest}>
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
+      {groups
+        ? groups.map((group) => (
+            <optgroup key={group.label} label={group.label}>
+              {render(group.options)}
+            </optgroup>
+          ))
+        : render(options)}
     </select>
   );
 }

@@ -6,18 +6,23 @@ import type { IconName } from '../atoms/Icon';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useFetcherDialog } from './use-fetcher-dialog';
 
-interface ConfirmSubmitProps {
+interface ConfirmSubmitProps<D> {
   trigger: { label: string; icon?: IconName; variant?: ButtonVariant; size?: 'md' | 'sm'; ariaLabel?: string };
   title: string;
   children: ReactNode;
   confirmLabel: string;
   /** Posted to the route's action once confirmed; must include `intent`. */
   fields: Record<string, string | string[]>;
+  /** Another route's action to post to (default: the current page's). */
+  action?: string;
+  /** For what cannot be undone: a word to type before the confirm button works. */
+  typedConfirmation?: string;
+  onSuccess?: (data: D | undefined) => void;
 }
 
 /** A destructive action behind a confirmation: the button opens the dialog, confirming posts the fields. */
-export function ConfirmSubmit({ trigger, title, children, confirmLabel, fields }: ConfirmSubmitProps) {
-  const dialog = useFetcherDialog();
+export function ConfirmSubmit<D = undefined>({ trigger, title, children, confirmLabel, fields, action, typedConfirmation, onSuccess }: ConfirmSubmitProps<D>) {
+  const dialog = useFetcherDialog<D>(onSuccess);
   const { csrfToken } = useRootData();
 
   function submit() {
@@ -26,7 +31,7 @@ export function ConfirmSubmit({ trigger, title, children, confirmLabel, fields }
     for (const [name, value] of Object.entries(fields)) {
       for (const one of Array.isArray(value) ? value : [value]) form.append(name, one);
     }
-    dialog.fetcher.submit(form, { method: 'post' });
+    dialog.fetcher.submit(form, { method: 'post', action });
   }
 
   return (
@@ -42,6 +47,7 @@ export function ConfirmSubmit({ trigger, title, children, confirmLabel, fields }
         error={dialog.errors?.form}
         onConfirm={submit}
         onCancel={dialog.hide}
+        typedConfirmation={typedConfirmation}
       >
         {children}
       </ConfirmDialog>

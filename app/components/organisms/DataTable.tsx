@@ -32,8 +32,16 @@ interface DataTableProps<Row> {
   /** Enables the search box: the text a row is matched against. */
   searchText?: (row: Row) => string;
   filter?: TableFilter<Row>;
-  /** Enables row selection; renders the actions of the bulk bar for the selected rows. */
-  bulkActions?: (selected: Row[]) => ReactNode;
+  /**
+   * Enables row selection; renders the actions of the bulk bar for the selected rows, or for
+   * every row matching the server's filter once the user chose that (see `selectAllMatching`).
+   */
+  bulkActions?: (selected: Row[], allMatching: boolean) => ReactNode;
+  /**
+   * With server paging: once the whole page is selected, offers to select every row matching
+   * the filter: `label` offers it, `selected` says it is done, `unavailable` says why it cannot be.
+   */
+  selectAllMatching?: { label: string; selected: string; unavailable?: string | null };
   /** Paginates in the browser; leave out when the server pages (pass its controls as `footer`). */
   pageSize?: number;
   /** Shown instead of the table when there are no rows at all: say what to do next. */
@@ -45,12 +53,18 @@ type Sort = { column: string; direction: 'ascending' | 'descending' } | null;
 
 /** A table with search, one filter, sortable columns, bulk selection and pages, all in the browser. */
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { label, rows, columns, rowId, rowLabel, searchText, filter, bulkActions, pageSize, empty, footer } = props;
+  const { label, rows, columns, rowId, rowLabel, searchText, filter, bulkActions, selectAllMatching, pageSize, empty, footer } = props;
   const [query, setQuery] = useState('');
   const [filterValue, setFilterValue] = useState('');
   const [sort, setSort] = useState<Sort>(null);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [selected, setSelectedRows] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
   const [page, setPage] = useState(0);
+  // Any change to the selection by hand ends "all matching": it is about exactly these rows again.
+  const setSelected = (next: ReadonlySet<string>) => {
+    setSelectedRows(next);
+    setAllMatching(false);
+  };
 
   const visible = useMemo(() => {
     const needle = query.trim().toLowerCase();
@@ -67,11 +81,13 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const currentPage = Math.min(page, pageCount - 1);
   const shown = pageSize ? visible.slice(currentPage * pageSize, (currentPage + 1) * pageSize) : visible;
 
-  // Rows that left (deleted, revoked) cannot stay selected.
+  // Rows that left (deleted, revoked, another page) cannot stay selected.
   useEffect(() => {
     const ids = new Set(rows.map(rowId));
-    setSelected((current) => ([...current].every((id) => ids.has(id)) ? current : new Set([...current].filter((id) => ids.has(id)))));
+    setSelectedRows((current) => ([...current].every((id) => ids.has(id)) ? current : new Set([...current].filter((id) => ids.has(id)))));
   }, [rows, rowId]);
+  // New rows (another page, a new filter, a reload after an action) end "all matching".
+  useEffect(() => setAllMatching(false), [rows]);
 
   if (rows.length === 0) return <>{empty}</>;
 
@@ -109,9 +125,22 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
 
       {selectable && selectedRows.length > 0 && (
         <div className="bulk-bar" role="region" aria-label="Bulk actions">
-          <span className="bulk-bar__count">{selectedRows.length} selected</span>
+          <div className="bulk-bar__selection">
+            <span className="bulk-bar__count" aria-live="polite">
+              {allMatching && selectAllMatching ? selectAllMatching.selected : `${selectedRows.length} selected`}
+            </span>
+            {selectAllMatching && !allMatching && shown.every((row) => selected.has(rowId(row))) && (
+              selectAllMatching.unavailable ? (
+                <span className="text-muted bulk-bar__note">{selectAllMatching.unavailable}</span>
+              ) : (
+                <Button variant="ghost" size="sm" onClick={() => setAllMatching(true)}>
+                  {selectAllMatching.label}
+                </Button>
+              )
+            )}
+          </div>
           <div className="bulk-bar__actions">
-            {bulkActions(selectedRows)}
+            {bulkActions(selectedRows, allMatching)}
             <Button variant="ghost" size="sm" onClick={() => setSelected(new Set())}>
               Clear selection
             </Button>
@@ -215,7 +244,7 @@ function HeaderCell<Row>({ column, sort, onSort }: { column: Column<Row>; sort: 
   );
 }
 
-function SelectAllBox({ shownIds, selected, onChange }: { shownIds: string[]; selected: ReadonlySet<string>; onChange: (next: Set<string>) => void }) {
+function SelectAllBox({ shownIds, selected, onChange }: { shownIds: string[]; selected: ReadonlySet<string>; onChange: (next: ReadonlySet<string>) => void }) {
   const ref = useRef<HTMLInputElement>(null);
   const id = useId();
   const count = shownIds.filter((rowId) => selected.has(rowId)).length;

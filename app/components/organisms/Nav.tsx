@@ -9,11 +9,19 @@ export interface NavItem {
   icon: IconName;
 }
 
+/** Related pages under a heading (e.g. "Audience"): a labelled sub-list, in the phone menu too. */
+export interface NavGroup {
+  group: string;
+  items: NavItem[];
+}
+
+export type NavEntry = NavItem | NavGroup;
+
 /**
  * The main navigation: a sidebar on wide screens; on phones a top bar whose menu button opens
  * the same links as a panel (closed again by Escape, or by following a link).
  */
-export function Nav({ items, brand, barActions, footer }: { items: NavItem[]; brand: ReactNode; barActions?: ReactNode; footer?: ReactNode }) {
+export function Nav({ items, brand, barActions, footer }: { items: NavEntry[]; brand: ReactNode; barActions?: ReactNode; footer?: ReactNode }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -49,17 +57,37 @@ export function Nav({ items, brand, barActions, footer }: { items: NavItem[]; br
       </div>
       <nav id={panelId} className="nav__panel" aria-label="Main">
         <ul className="nav__list">
-          {items.map((item) => (
-            <li key={item.to}>
-              <NavLink to={item.to} end={item.to === '/'} className="nav__link" prefetch="intent">
-                <Icon name={item.icon} />
-                <span>{item.label}</span>
-              </NavLink>
-            </li>
-          ))}
+          {items.map((entry) => ('group' in entry ? <NavGroupEntry key={entry.group} group={entry} /> : <NavItemEntry key={entry.to} item={entry} />))}
         </ul>
         {footer && <div className="nav__footer">{footer}</div>}
       </nav>
     </div>
+  );
+}
+
+function NavItemEntry({ item }: { item: NavItem }) {
+  return (
+    <li>
+      <NavLink to={item.to} end={item.to === '/'} className="nav__link" prefetch="intent">
+        <Icon name={item.icon} />
+        <span>{item.label}</span>
+      </NavLink>
+    </li>
+  );
+}
+
+function NavGroupEntry({ group }: { group: NavGroup }) {
+  const labelId = useId();
+  return (
+    <li className="nav__group">
+      <span className="nav__group-label" id={labelId}>
+        {group.group}
+      </span>
+      <ul className="nav__list" aria-labelledby={labelId}>
+        {group.items.map((item) => (
+          <NavItemEntry key={item.to} item={item} />
+        ))}
+      </ul>
+    </li>
   );
 }

@@ -1,5 +1,5 @@
 import { Button } from '../atoms/Button';
-import { CopyButton } from '../molecules/CopyButton';
+import { CopyableCode } from '../molecules/CopyableCode';
 import { Modal } from './Modal';
 
 /** Shows a just-created secret, once: it lives only in this component's props, never in a loader. */
@@ -17,12 +17,7 @@ export function SecretReveal({ name, secret, onClose }: { name: string; secret: 
       }
     >
       <div className="modal__body">
-        <div className="secret">
-          <code className="secret__value" data-testid="api-key-secret">
-            {secret}
-          </code>
-          {secret && <CopyButton value={secret} label="Copy secret" />}
-        </div>
+        <CopyableCode value={secret ?? ''} copyLabel="Copy secret" testId="api-key-secret" />
       </div>
     </Modal>
   );

@@ -8,6 +8,8 @@ const ToastContext = createContext<Notify>(() => {});
 
 /** Errors stay longer: they usually need reading and acting on. */
 const VISIBLE_MS: Record<ToastTone, number> = { success: 5_000, info: 6_000, error: 10_000 };
+/** A toast with a button (Undo) leaves time to reach it by keyboard. */
+const ACTION_VISIBLE_MS = 20_000;
 
 /**
  * Holds the visible toasts. `flash` is the toast the server flashed after the last action;
@@ -21,7 +23,7 @@ export function ToastProvider({ flash, children }: { flash: ToastData | null; ch
   const show = useCallback(
     (toast: ToastData) => {
       setToasts((all) => (all.some((t) => t.id === toast.id) ? all : [...all.slice(-2), toast]));
-      setTimeout(() => dismiss(toast.id), VISIBLE_MS[toast.tone]);
+      setTimeout(() => dismiss(toast.id), toast.action ? ACTION_VISIBLE_MS : VISIBLE_MS[toast.tone]);
     },
     [dismiss],
   );
