@@ -5,7 +5,7 @@ import { Badge } from '~/components/atoms/Badge';
 import { Checkbox } from '~/components/atoms/Checkbox';
 import { Input } from '~/components/atoms/Input';
 import { Select } from '~/components/atoms/Select';
-import { ContactStatusBadge, STATUS_LABELS } from '~/components/molecules/ContactStatusBadge';
+import { STATUS_LABELS } from '~/components/molecules/ContactStatusBadge';
 import { EmptyState } from '~/components/molecules/EmptyState';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, TextField } from '~/components/molecules/FormField';
@@ -13,6 +13,7 @@ import { PageHeader } from '~/components/molecules/PageHeader';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { TagField } from '~/components/molecules/TagField';
 import { ContactBulkActions, ExportContactsDialog, type ExportChoice, type StartedJob } from '~/components/organisms/ContactBulkActions';
+import { contactIdentityColumns } from '~/components/organisms/contact-columns';
 import { DataTable, type Column } from '~/components/organisms/DataTable';
 import { FormDialog } from '~/components/organisms/FormDialog';
 import { JobDownload, JobProgress } from '~/components/organisms/JobProgress';
@@ -20,7 +21,7 @@ import { userApi } from '~/lib/api.server';
 import { CONTACT_STATUSES, type BulkAction, type BulkOutcome, type Contact, type ContactList, type Job, type Page, type Tag } from '~/lib/api-types';
 import { audience } from '~/lib/audience.server';
 import { contactFiltersOf, contactsQuery, contactsSearch, isFiltered, selectionFilter, selectionFromForm, type ContactListFilters } from '~/lib/contact-filters';
-import { contactName, parseTags } from '~/lib/contacts';
+import { parseTags } from '~/lib/contacts';
 import { field, formAction } from '~/lib/form-action.server';
 import { formatDate, plural } from '~/lib/format';
 import { useMe } from '~/lib/me';
@@ -255,19 +256,7 @@ export default function Contacts() {
 }
 
 const liveColumns: Column<Contact>[] = [
-  {
-    id: 'email',
-    header: 'Contact',
-    cell: (c) => (
-      <div className="cell-person">
-        <Link to={`/contacts/${encodeURIComponent(c.id)}`}>
-          <strong>{c.email}</strong>
-        </Link>
-        {contactName(c) !== c.email && <span className="text-muted">{contactName(c)}</span>}
-      </div>
-    ),
-  },
-  { id: 'status', header: 'Status', cell: (c) => <ContactStatusBadge status={c.status} /> },
+  ...contactIdentityColumns,
   {
     id: 'consent',
     header: 'Consent',

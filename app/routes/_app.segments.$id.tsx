@@ -1,18 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
-import { ContactStatusBadge } from '~/components/molecules/ContactStatusBadge';
 import { EmptyState } from '~/components/molecules/EmptyState';
 import { PageHeader } from '~/components/molecules/PageHeader';
 import { ConfirmSubmit } from '~/components/organisms/ConfirmSubmit';
 import { ExportContactsDialog, type StartedJob } from '~/components/organisms/ContactBulkActions';
+import { contactIdentityColumns } from '~/components/organisms/contact-columns';
 import { DataTable, type Column } from '~/components/organisms/DataTable';
 import { JobDownload, JobProgress } from '~/components/organisms/JobProgress';
 import { SegmentForm } from '~/components/organisms/SegmentForm';
 import { userApi } from '~/lib/api.server';
 import type { Contact, Page, Segment } from '~/lib/api-types';
 import { audience } from '~/lib/audience.server';
-import { contactName } from '~/lib/contacts';
 import { formAction } from '~/lib/form-action.server';
 import { formatDate, plural } from '~/lib/format';
 import { useMe } from '~/lib/me';
@@ -66,19 +65,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 const previewColumns: Column<Contact>[] = [
-  {
-    id: 'contact',
-    header: 'Contact',
-    cell: (c) => (
-      <div className="cell-person">
-        <Link to={`/contacts/${encodeURIComponent(c.id)}`}>
-          <strong>{c.email}</strong>
-        </Link>
-        {contactName(c) !== c.email && <span className="text-muted">{contactName(c)}</span>}
-      </div>
-    ),
-  },
-  { id: 'status', header: 'Status', cell: (c) => <ContactStatusBadge status={c.status} /> },
+  ...contactIdentityColumns,
   { id: 'created', header: 'Created', cell: (c) => formatDate(c.created_at) },
 ];
 

@@ -13,7 +13,6 @@ async function contact(s: Session, body: Record<string, unknown>) {
 }
 
 const all = (...conditions: unknown[]) => ({ match: 'all', conditions });
-const emailsOf = (page: { data: { email: string }[] }) => page.data.map((c) => c.email).sort();
 
 async function count(s: Session, rules: unknown) {
   const res = await call('/v1/segments/count', { token: s.token, body: { rules } });

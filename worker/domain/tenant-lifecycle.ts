@@ -1,7 +1,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { memberships, tenants, users, type Job } from '../db/schema';
-import { config, type Env } from '../env';
+import type { Env } from '../env';
 import { verifyPassword } from '../lib/crypto';
 import { Problem, notFound } from '../lib/problem';
 import { audit } from './audit';
