@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { startStack, stopStack } from '../scripts/stack.mjs';
 import { ROOT } from '../scripts/lib/paths.mjs';
+import { benchContactsAtScale } from './contacts-at-scale.mjs';
 
 const PORTS = { api: 8807, dashboard: 8808, smtp: 1045, maildevWeb: 1100 };
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
@@ -59,6 +60,7 @@ try {
   console.log(`\n| endpoint | req/s | ratio to /health | p50 ms | p99 ms | ok | failed |\n|---|---:|---:|---:|---:|---:|---:|`);
   for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${(r.rps / base).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.failed} |`);
   console.log(`\n${new Date().toISOString()}, ${DURATION_MS / 1000} s per row, 16 connections (login: 4), wrangler dev on 127.0.0.1.`);
+  await benchContactsAtScale({ api, stateDir: path.join(ROOT, '.wrangler', 'bench-state'), measure });
 } finally {
   await stopStack();
 }

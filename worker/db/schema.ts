@@ -306,12 +306,15 @@ export const contacts = sqliteTable(
     deletedAt: ts('deleted_at'),
   },
   (t) => [
+    // Also answers email prefix searches (emails are stored lower-cased): a range of this index.
     uniqueIndex('contacts_tenant_email').on(t.tenantId, t.email),
     // Lists are newest-first by id within a tenant, optionally by status; deleted rows are filtered.
+    // Both also answer counts without reading the rows (live contacts, live contacts of a status).
     index('contacts_tenant_deleted_id').on(t.tenantId, t.deletedAt, t.id),
-    index('contacts_tenant_status_id').on(t.tenantId, t.status, t.id),
-    index('contacts_tenant_last_name').on(t.tenantId, t.lastName),
-    index('contacts_tenant_first_name').on(t.tenantId, t.firstName),
+    index('contacts_tenant_status_deleted_id').on(t.tenantId, t.status, t.deletedAt, t.id),
+    // Name prefix searches ignore ASCII case: ranges of lower(name), the expression the search uses.
+    index('contacts_tenant_first_name_lower').on(t.tenantId, sql`lower(${t.firstName})`),
+    index('contacts_tenant_last_name_lower').on(t.tenantId, sql`lower(${t.lastName})`),
   ],
 );
 
@@ -361,7 +364,12 @@ export const listMembers = sqliteTable(
     status: text('status', { enum: ['subscribed', 'pending', 'unsubscribed'] }).notNull().default('subscribed'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('list_members_pk').on(t.listId, t.contactId), index('list_members_contact').on(t.tenantId, t.contactId)],
+  (t) => [
+    uniqueIndex('list_members_pk').on(t.listId, t.contactId),
+    index('list_members_contact').on(t.tenantId, t.contactId),
+    // "Subscribed to list L" (filters, segment conditions, audiences) read from the index alone.
+    index('list_members_list_status').on(t.tenantId, t.listId, t.status, t.contactId),
+  ],
 );
 
 export const SUPPRESSION_REASONS = ['unsubscribe', 'bounce', 'complaint', 'manual'] as const;

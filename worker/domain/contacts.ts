@@ -1,5 +1,5 @@
-import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
-import { jsonValues, likeText } from '../db/conditions';
+import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
+import { jsonValues } from '../db/conditions';
 import { auditLog, contactEvents, contacts, contactTags, customFields, listMembers, lists, tags, type Consent, type Contact, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import type { Env } from '../env';
@@ -7,10 +7,10 @@ import { ID_PREFIX, newId } from '../lib/ids';
 import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
+import { planFilters, subscribedCondition, searchCondition, tagCondition, type FilterPlans } from './contact-conditions';
 import { contactEventStatements, contactEventView } from './contact-events';
 import { contactUsage, warnNearContactLimit } from './contact-usage';
 import { validateEmailSync, type EmailVerdict } from './email-validation';
-import { subscribedTo } from './lists';
 import { assertNotSuppressed, findSuppression } from './suppressions';
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
@@ -113,11 +113,13 @@ export async function tagIds(scope: TenantScope, names: string[]) {
 export async function tagsOf(scope: TenantScope, contactIds: string[]) {
   const map = new Map<string, string[]>(contactIds.map((id) => [id, []]));
   if (!contactIds.length) return map;
+  // Scoped through the tag: with the tenant on contact_tags, SQLite would read the tenant's whole
+  // contact_tags_tag index (every tag of every contact) instead of seeking these contacts' rows.
   const rows = await scope.db
     .select({ contactId: contactTags.contactId, name: tags.name })
     .from(contactTags)
     .innerJoin(tags, eq(tags.id, contactTags.tagId))
-    .where(scope.own(contactTags, inArray(contactTags.contactId, jsonValues(contactIds))))
+    .where(scope.own(tags, inArray(contactTags.contactId, jsonValues(contactIds))))
     .all();
   for (const r of rows) map.get(r.contactId)?.push(r.name);
   for (const list of map.values()) list.sort();
@@ -241,26 +243,27 @@ export interface ContactFilter {
   deleted?: boolean;
 }
 
-/** Contacts carrying the tag of this name, as a subquery of contact ids. */
-export const taggedWith = (scope: TenantScope, tagName: string) =>
-  scope.db.select({ id: contactTags.contactId }).from(contactTags).innerJoin(tags, eq(tags.id, contactTags.tagId)).where(scope.own(contactTags, eq(tags.name, tagName)));
+/** For bulk actions that tag and untag: who carries a tag already. */
+export { taggedWith } from './contact-conditions';
 
 /**
  * The WHERE clause of a contact filter, tenant-scoped. The contact list and selections (bulk
  * actions, exports, audiences) all use it, so they always agree on whom a filter means. The search
- * is a prefix of the email or either name, taken literally.
+ * is a prefix of the email or either name, taken literally. `plans` only change how the search, tag
+ * and list conditions run (see contact-conditions.ts); scanning is the default, right for jobs that
+ * walk a selection chunk by chunk.
  */
-export function contactFilterWhere(scope: TenantScope, f: ContactFilter): SQL {
-  const q = f.q?.trim().toLowerCase();
+export function contactFilterWhere(scope: TenantScope, f: ContactFilter, plans: FilterPlans = {}): SQL {
+  const q = f.q?.trim();
   return scope.own(
     contacts,
     f.deleted ? isNotNull(contacts.deletedAt) : isNull(contacts.deletedAt),
     f.status ? eq(contacts.status, f.status) : undefined,
     f.createdAfter ? gte(contacts.createdAt, f.createdAfter) : undefined,
     f.createdBefore ? lte(contacts.createdAt, f.createdBefore) : undefined,
-    q ? or(likeText(contacts.email, q, 'start'), likeText(contacts.firstName, q, 'start'), likeText(contacts.lastName, q, 'start')) : undefined,
-    f.tag ? inArray(contacts.id, taggedWith(scope, f.tag)) : undefined,
-    f.list ? inArray(contacts.id, subscribedTo(scope, f.list)) : undefined,
+    q ? searchCondition(scope, q, plans.search ?? 'scan') : undefined,
+    f.tag ? tagCondition(scope, f.tag, plans.tag ?? 'scan') : undefined,
+    f.list ? subscribedCondition(scope, f.list, plans.list ?? 'scan') : undefined,
   )!;
 }
 
@@ -272,8 +275,8 @@ export async function contactPage(scope: TenantScope, where: SQL | undefined, pa
   return toPage(rows, page.limit, (c) => contactView(c, tagMap.get(c.id) ?? []));
 }
 
-export function listContacts(scope: TenantScope, f: ContactFilter, page: { limit: number; cursor?: string }) {
-  return contactPage(scope, contactFilterWhere(scope, f), page);
+export async function listContacts(scope: TenantScope, f: ContactFilter, page: { limit: number; cursor?: string }) {
+  return contactPage(scope, contactFilterWhere(scope, f, await planFilters(scope, f)), page);
 }
 
 export async function countContacts(scope: TenantScope, where: SQL | undefined) {

@@ -17,13 +17,14 @@
  * - Deleted contacts never match.
  */
 import { z } from '@hono/zod-openapi';
-import { and, between, eq, exists, gte, inArray, isNull, lt, ne, notBetween, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, between, eq, gte, inArray, isNull, lt, ne, notBetween, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { jsonValues, likeText } from '../db/conditions';
-import { CONTACT_STATUSES, CUSTOM_FIELD_TYPES, contactEvents, contacts, contactTags, customFields, listMembers, lists, tags, type ContactStatus } from '../db/schema';
+import { CONTACT_STATUSES, CUSTOM_FIELD_TYPES, contactEvents, contacts, customFields, lists, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { Problem, validationProblem, type FieldError } from '../lib/problem';
 import { fieldPath } from '../lib/zod-issues';
+import { subscribedCondition, tagCondition, type FilterPlan } from './contact-conditions';
 
 export const MAX_DEPTH = 4;
 export const MAX_CONDITIONS = 50;
@@ -198,25 +199,36 @@ export async function checkRulesForTenant(scope: TenantScope, rules: RuleGroup, 
     const found = new Set((await scope.db.select({ id: lists.id }).from(lists).where(scope.own(lists, inArray(lists.id, jsonValues([...listRefs.keys()])))).all()).map((l) => l.id));
     for (const [id, at] of listRefs) if (!found.has(id)) throw new Problem('not-found', `List not found (${fieldPath(at)}).`);
   }
-  const params = scope.db.select({ id: contacts.id }).from(contacts).where(rulesWhere(scope, rules, new Date())).toSQL().params.length;
+  // Counted for the index way, which binds at least as many values as the scan way.
+  const params = scope.db.select({ id: contacts.id }).from(contacts).where(rulesWhere(scope, rules, new Date(), 'index')).toSQL().params.length;
   if (params > MAX_RULE_PARAMS) {
     throw validationProblem([{ field: fieldPath(path), message: `these rules are too complex to run (${params} values; at most ${MAX_RULE_PARAMS}): combine conditions or split the segment` }]);
   }
 }
 
-/** The rules as a WHERE clause over `contacts`: this tenant's live contacts that match them at `now`. */
-export function rulesWhere(scope: TenantScope, rules: RuleGroup, now: Date): SQL {
-  return scope.own(contacts, isNull(contacts.deletedAt), groupSql(scope, rules, now))!;
+/**
+ * The rules as a WHERE clause over `contacts`: this tenant's live contacts that match them at `now`.
+ * `sets` is how tag and list conditions run (see contact-conditions.ts): `index` for counts and
+ * previews, `scan` (the default) for jobs that walk the audience chunk by chunk.
+ */
+export function rulesWhere(scope: TenantScope, rules: RuleGroup, now: Date, sets: FilterPlan = 'scan'): SQL {
+  return scope.own(contacts, isNull(contacts.deletedAt), groupSql({ scope, now, sets }, rules))!;
 }
 
-function groupSql(scope: TenantScope, group: RuleGroup, now: Date): SQL {
-  const parts = group.conditions.map((node) => (isGroup(node) ? groupSql(scope, node, now) : conditionSql(scope, node, now)));
+interface Compile {
+  scope: TenantScope;
+  now: Date;
+  sets: FilterPlan;
+}
+
+function groupSql(at: Compile, group: RuleGroup): SQL {
+  const parts = group.conditions.map((node) => (isGroup(node) ? groupSql(at, node) : conditionSql(at, node)));
   return group.match === 'all' ? (and(...parts) ?? sql`1`) : (or(...parts) ?? sql`0`);
 }
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-function conditionSql(scope: TenantScope, c: RuleCondition, now: Date): SQL {
+function conditionSql({ scope, now, sets }: Compile, c: RuleCondition): SQL {
   if (Object.hasOwn(TEXT_COLUMNS, c.field)) return textSql(TEXT_COLUMNS[c.field]!, c.op, c.value as string);
   switch (c.field) {
     case 'status':
@@ -224,14 +236,14 @@ function conditionSql(scope: TenantScope, c: RuleCondition, now: Date): SQL {
     case 'created_at':
       return createdAtSql(c.op, c.value, now);
     case 'tag':
-      return negate(c.op === 'has_not', exists(hasTag(scope, c.value as string)));
+      return negate(c.op === 'has_not', tagCondition(scope, c.value as string, sets));
     case 'list':
-      return negate(c.op === 'not_member', exists(subscribed(scope, c.value as string)));
+      return negate(c.op === 'not_member', subscribedCondition(scope, c.value as string, sets));
     case 'activity': {
       const v = (c.value ?? {}) as { campaign_id?: string; within_days?: number };
       const type = c.op === 'opened' || c.op === 'not_opened' ? 'open' : 'click';
       const since = v.within_days ? new Date(now.getTime() - v.within_days * DAY_MS) : undefined;
-      return negate(c.op.startsWith('not_'), exists(activity(scope, type, v.campaign_id, since)));
+      return negate(c.op.startsWith('not_'), inArray(contacts.id, activity(scope, type, v.campaign_id, since)));
     }
   }
   const key = CUSTOM_FIELD.exec(c.field)![1]!;
@@ -242,23 +254,24 @@ function conditionSql(scope: TenantScope, c: RuleCondition, now: Date): SQL {
 const negate = (not: boolean, condition: SQL) => (not ? sql`not (${condition})` : condition);
 
 /**
- * The subqueries are correlated with the outer contact and scoped to its tenant by column
- * (`= contacts.tenant_id`, itself bound by `rulesWhere`) rather than by a parameter of their own:
- * the same isolation without spending D1's 100 parameters on the tenant id once per condition.
+ * Opens or clicks as a set of contact ids, read from contact_events_type_time (or _type_campaign)
+ * once per statement: the work is the number of such events. There is no per-contact index of
+ * event types to check contacts one by one, so jobs walking such a segment rebuild the set for
+ * every chunk. The event type is written into the SQL: with the tenant id bound, the condition
+ * binds one to three values, no more than its options (D1's parameters, MAX_RULE_PARAMS).
  */
-const ofOuterContact = (table: { tenantId: SQLiteColumn; contactId: SQLiteColumn }) => and(eq(table.tenantId, contacts.tenantId), eq(table.contactId, contacts.id));
-
-const hasTag = (scope: TenantScope, name: string) =>
-  scope.db.select({ one: sql`1` }).from(contactTags).innerJoin(tags, eq(tags.id, contactTags.tagId)).where(and(ofOuterContact(contactTags), eq(tags.name, name)));
-
-const subscribed = (scope: TenantScope, listId: string) =>
-  scope.db.select({ one: sql`1` }).from(listMembers).where(and(ofOuterContact(listMembers), eq(listMembers.listId, listId), eq(listMembers.status, 'subscribed')));
-
 const activity = (scope: TenantScope, type: 'open' | 'click', campaignId: string | undefined, since: Date | undefined) =>
   scope.db
-    .select({ one: sql`1` })
+    .select({ id: contactEvents.contactId })
     .from(contactEvents)
-    .where(and(ofOuterContact(contactEvents), eq(contactEvents.type, type), campaignId ? eq(contactEvents.campaignId, campaignId) : undefined, since ? gte(contactEvents.createdAt, since) : undefined));
+    .where(
+      scope.own(
+        contactEvents,
+        sql`${contactEvents.type} = ${sql.raw(`'${type}'`)}`,
+        campaignId ? eq(contactEvents.campaignId, campaignId) : undefined,
+        since ? gte(contactEvents.createdAt, since) : undefined,
+      ),
+    );
 
 /** Each expression is referenced once where possible: a custom field's path costs a parameter per use. */
 function textSql(e: SQLWrapper, op: string, value: string): SQL {

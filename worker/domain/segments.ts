@@ -61,9 +61,12 @@ export async function deleteSegment(scope: TenantScope, id: string, actor: Audit
   await audit(scope.db, { tenantId: scope.tenantId, actor, action: 'segment.deleted', target: { type: 'segment', id } });
 }
 
-/** The saved segment's rules as a WHERE clause over `contacts` (404 for another tenant's segment). */
-export async function segmentWhere(scope: TenantScope, segmentId: string, now = new Date()): Promise<SQL> {
-  return rulesWhere(scope, await segmentRules(scope, segmentId), now);
+/**
+ * The saved segment's rules as a WHERE clause over `contacts` (404 for another tenant's segment),
+ * with tags and lists read as sets from their indexes: right for a count or one page.
+ */
+async function segmentWhere(scope: TenantScope, segmentId: string, now = new Date()): Promise<SQL> {
+  return rulesWhere(scope, await segmentRules(scope, segmentId), now, 'index');
 }
 
 export async function segmentRules(scope: TenantScope, segmentId: string) {
@@ -73,7 +76,7 @@ export async function segmentRules(scope: TenantScope, segmentId: string) {
 /** Live count for the rule builder: rules not saved yet, checked as strictly as on save. */
 export async function countRules(scope: TenantScope, rules: RuleGroup, now = new Date()) {
   await checkRulesForTenant(scope, rules);
-  return countContacts(scope, rulesWhere(scope, rules, now));
+  return countContacts(scope, rulesWhere(scope, rules, now, 'index'));
 }
 
 export async function countSegment(scope: TenantScope, segmentId: string) {
