@@ -8,6 +8,7 @@
 // hours, and past opens cannot be made through the API — and then counted through the API, so the
 // running workerd is known to see them.
 import { readdirSync } from 'node:fs';
+import { prng } from '../scripts/seed-audience.mjs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { newId } from '../worker/lib/ids.ts';
@@ -58,18 +59,6 @@ const FIELDS = [
   { key: 'signup_date', label: 'Signup date', type: 'date' },
   { key: 'beta_tester', label: 'Beta tester', type: 'boolean' },
 ];
-
-/** mulberry32: the same people on every run, so before/after numbers compare like with like. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A picker over `items` where the item of rank r weighs 1/r^s (names are Zipf-like), or by explicit weights. */
 function weighted(rand, items, weightOf) {

@@ -70,8 +70,8 @@ export const DEMO_SEGMENTS = [
   },
 ];
 
-/** mulberry32: the same 500 people on every machine. */
-function prng(seed) {
+/** mulberry32: the same 500 people on every machine (the scale benchmark draws from it too). */
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
