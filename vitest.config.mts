@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -9,6 +10,8 @@ const TEST_SECRETS = {
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789abcdef',
   TOKEN_SIGNING_KEYS: 'k1:test-token-key-0123456789abcdef0123456789',
   ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+  // A fresh platform DKIM key per run: tests read the public half back from the worker, never a fixture.
+  PLATFORM_DKIM_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
 };
 
 export default defineConfig({
@@ -35,6 +38,7 @@ export default defineConfig({
           // Mail goes through the queue and SMTP: on a loaded 2-core machine that takes seconds.
           testTimeout: 30_000,
           include: ['test/worker/**/*.test.ts', 'worker/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+          exclude: ['**/*.node.test.ts'],
           setupFiles: ['./test/worker/apply-migrations.ts'],
           globalSetup: ['./test/worker/global-setup.ts'],
         },
@@ -43,6 +47,10 @@ export default defineConfig({
         // Dashboard server modules (sessions, CSRF, API client) in Node, where Remix's CommonJS runs.
         resolve: { alias: { '~': path.join(import.meta.dirname, 'app') } },
         test: { name: 'app', environment: 'node', include: ['app/**/*.test.ts'] },
+      },
+      {
+        // Worker modules checked against Node-only reference implementations (mailauth's DKIM verifier, a MIME parser).
+        test: { name: 'node', environment: 'node', include: ['worker/**/*.node.test.ts', 'test/node/**/*.test.ts'] },
       },
       {
         // End-to-end tests in Node against the running local stack (wrangler dev, Pages, maildev, Chromium).

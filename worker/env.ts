@@ -25,6 +25,10 @@ export interface Env {
   SMTP_HOST: string;
   SMTP_PORT: string;
   MAIL_FROM: string;
+  /** The platform's own sending domain: free-plan tenants send as `tenant-slug@` this domain. */
+  PLATFORM_SENDING_DOMAIN: string;
+  /** DKIM selector of the platform domain's key (PLATFORM_DKIM_PRIVATE_KEY). */
+  PLATFORM_DKIM_SELECTOR: string;
   LOG_LEVEL?: string;
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
   TURNSTILE_SITE_KEY?: string;
@@ -40,6 +44,8 @@ export interface Env {
   ENCRYPTION_KEY: string;
   /** The key before the last rotation, still accepted for decryption until everything is re-encrypted. */
   ENCRYPTION_KEY_PREVIOUS?: string;
+  /** PKCS#8 RSA private key (PEM or bare base64) that signs mail sent from PLATFORM_SENDING_DOMAIN. */
+  PLATFORM_DKIM_PRIVATE_KEY: string;
   SMTP_USER?: string;
   SMTP_PASS?: string;
 }

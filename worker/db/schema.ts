@@ -488,3 +488,130 @@ export type Contact = typeof contacts.$inferSelect;
 export type Segment = typeof segments.$inferSelect;
 export type Form = typeof forms.$inferSelect;
 export type ContactEvent = typeof contactEvents.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------
+// Templates and sending domains
+
+export const TEMPLATE_CATEGORIES = [
+  'newsletter',
+  'promotion',
+  'announcement',
+  'welcome',
+  'event',
+  'transactional',
+  'reengagement',
+  'plain',
+  'other',
+] as const;
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+
+/** What a template version holds: the content a campaign pins and sends. */
+const templateContent = () => ({
+  subject: text('subject').notNull(),
+  preheader: text('preheader'),
+  /** Sanitized on save: what is stored here is what may be sent. */
+  html: text('html').notNull(),
+  /** The plain-text part when the author overrides it; otherwise derived from the HTML at render time. */
+  textOverride: text('text_override'),
+  fromName: text('from_name'),
+  /** The visual editor's project (GrapesJS JSON) so a visual template reopens as blocks; null for code templates. */
+  design: text('design', { mode: 'json' }).$type<Record<string, unknown>>(),
+});
+
+export const templates = sqliteTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    category: text('category', { enum: TEMPLATE_CATEGORIES }).notNull().default('other'),
+    editor: text('editor', { enum: ['code', 'visual'] }).notNull().default('code'),
+    ...templateContent(),
+    /** The latest version number; every save writes template_versions row `version`. */
+    version: integer('version').notNull().default(1),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+    /** Soft delete: restorable for 30 days, then purged by the cron. */
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [index('templates_tenant_list').on(t.tenantId, t.deletedAt, t.category, t.updatedAt)],
+);
+
+export const templateVersions = sqliteTable(
+  'template_versions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    templateId: text('template_id').notNull().references(() => templates.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    ...templateContent(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('template_versions_template_version').on(t.templateId, t.version), index('template_versions_tenant').on(t.tenantId, t.templateId)],
+);
+
+export const DOMAIN_STATUSES = ['pending', 'verified', 'failing'] as const;
+export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
+
+/** The state of one DNS record at the last check, as shown to the tenant. */
+export interface DnsRecordCheck {
+  kind: 'dkim' | 'spf' | 'dmarc' | 'return_path';
+  name: string;
+  type: 'TXT' | 'CNAME' | 'MX';
+  expected: string;
+  found: string[];
+  ok: boolean;
+  /** DMARC is recommended, not required: a missing one warns but does not fail verification. */
+  required: boolean;
+}
+
+export const sendingDomains = sqliteTable(
+  'sending_domains',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    /** Lower-cased, no trailing dot. */
+    domain: text('domain').notNull(),
+    status: text('status', { enum: DOMAIN_STATUSES }).notNull().default('pending'),
+    records: text('records', { mode: 'json' }).$type<DnsRecordCheck[]>(),
+    verifiedAt: ts('verified_at'),
+    lastCheckedAt: ts('last_checked_at'),
+    /** When a verified domain's records first broke; the owner is told once per breakage. */
+    failingSince: ts('failing_since'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [uniqueIndex('sending_domains_tenant_domain').on(t.tenantId, t.domain), index('sending_domains_check').on(t.status, t.lastCheckedAt)],
+);
+
+/**
+ * DKIM keys of a sending domain. Rotation adds a `pending` key under a new selector; once its record is
+ * published the verifier makes it `active` and the previous one `retired` (kept so mail in flight still
+ * verifies, deleted after a grace period).
+ */
+export const dkimKeys = sqliteTable(
+  'dkim_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    domainId: text('domain_id').notNull().references(() => sendingDomains.id, { onDelete: 'cascade' }),
+    selector: text('selector').notNull(),
+    /** base64 SubjectPublicKeyInfo: the `p=` of the DNS record. */
+    publicKey: text('public_key').notNull(),
+    /** PKCS#8 private key sealed with AES-256-GCM under ENCRYPTION_KEY (lib/crypto encryptSecret). */
+    privateKeyEnc: text('private_key_enc').notNull(),
+    status: text('status', { enum: ['pending', 'active', 'retired'] }).notNull().default('pending'),
+    createdAt: createdAt(),
+    activatedAt: ts('activated_at'),
+    retiredAt: ts('retired_at'),
+  },
+  (t) => [uniqueIndex('dkim_keys_domain_selector').on(t.domainId, t.selector), index('dkim_keys_domain_status').on(t.domainId, t.status)],
+);
+
+export type Template = typeof templates.$inferSelect;
+export type TemplateVersion = typeof templateVersions.$inferSelect;
+export type SendingDomain = typeof sendingDomains.$inferSelect;
+export type DkimKey = typeof dkimKeys.$inferSelect;
