@@ -3,6 +3,7 @@
 // are keyed on (tenant, email), tags/fields/lists/segments on (tenant, name|key), so re-running
 // adds nothing and edits made in the dashboard survive.
 import { newId } from '../worker/lib/ids.ts';
+import { lit } from './lib/sql.mjs';
 
 export const DEMO_CONTACT_COUNT = 500;
 
@@ -122,7 +123,6 @@ export function demoContacts(now = Date.now()) {
   return people;
 }
 
-const lit = (value) => (value === null || value === undefined ? 'NULL' : typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
 const json = (value) => lit(JSON.stringify(value));
 const tenantOf = (slug) => `(SELECT id FROM tenants WHERE slug = ${lit(slug)})`;
 

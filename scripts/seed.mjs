@@ -10,6 +10,9 @@ import { newId } from '../worker/lib/ids.ts';
 import { DEV_STATE_DIR, isMain } from './lib/paths.mjs';
 import { applyMigrations, d1ExecuteSql, d1Query } from './lib/wrangler.mjs';
 import { audienceSql } from './seed-audience.mjs';
+import { templatesSql } from './seed-templates.mjs';
+import { demoDomainSql, publishSeedZone } from './seed-domains.mjs';
+import { lit } from './lib/sql.mjs';
 
 /** Who the seed creates; each user owns one tenant. The start banner prints these logins. */
 export function seedAccounts(vars) {
@@ -28,13 +31,6 @@ export function seedAccounts(vars) {
       user: { email: 'admin@edgepost.test', name: 'Platform Admin', password: vars.ADMIN_PASSWORD, totpSecret: vars.ADMIN_TOTP_SECRET },
     },
   ];
-}
-
-/** A SQL literal. The values are our own constants and generated hashes, quoted all the same. */
-function lit(value) {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') return String(value);
-  return `'${String(value).replaceAll("'", "''")}'`;
 }
 
 /** The `WHERE … IS NOT …` guards skip no-op updates, so a re-run does not even touch updated_at. */
@@ -108,20 +104,27 @@ async function seedAccountsSql(context) {
 /** The demo tenant's contacts, tags, custom fields, lists and segments (scripts/seed-audience.mjs). */
 const seedAudienceSql = ({ now }) => audienceSql('demo', now);
 
-/** Each step returns SQL statements; later issues append steps (domains, templates, campaigns…). */
-const STEPS = [seedAccountsSql, seedAudienceSql];
+/** Three of the starter templates (scripts/seed-templates.mjs). */
+const seedTemplatesSql = ({ now }) => templatesSql('demo', now);
 
-/** Seeds the local D1 in `persistTo` (migrations must be applied) in one wrangler call. */
+/**
+ * Each step returns SQL statements; later issues append steps (campaigns…). A step may add
+ * DNS record sets to `context.localZone`, published in the local DNS zone (R2) after the SQL ran.
+ */
+const STEPS = [seedAccountsSql, seedAudienceSql, demoDomainSql, seedTemplatesSql];
+
+/** Seeds the local D1 in `persistTo` (migrations must be applied) in one wrangler call, then the local DNS zone. */
 export async function seed({ persistTo = DEV_STATE_DIR, vars }) {
-  const context = { vars, persistTo, now: Date.now() };
+  const context = { vars, persistTo, now: Date.now(), localZone: [] };
   const statements = [];
   for (const step of STEPS) statements.push(...(await step(context)));
   await d1ExecuteSql(statements.join('\n\n'), { persistTo });
+  await publishSeedZone(context);
 }
 
 if (isMain(import.meta.url)) {
   const { vars } = ensureDevVars();
   await applyMigrations({ persistTo: DEV_STATE_DIR });
   await seed({ vars });
-  console.log('Seeded the local database (.wrangler/state): demo and platform tenants, demo@edgepost.test, admin@edgepost.test, 500 demo contacts with lists and segments.');
+  console.log('Seeded the local database (.wrangler/state): demo and platform tenants, demo@edgepost.test, admin@edgepost.test, 500 demo contacts with lists and segments, the verified sending domain edgepost.test, 3 templates.');
 }

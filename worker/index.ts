@@ -4,6 +4,7 @@ import { handleJobs } from './queues/jobs';
 import { log } from './lib/log';
 import { getDb } from './db/client';
 import { runHygiene } from './domain/hygiene';
+import { recheckDomains } from './domain/sending-domains';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
 
@@ -28,5 +29,7 @@ export default {
     log('info', 'cron', { cron: controller.cron });
     // Hourly is plenty for expired sessions and tokens; the every-minute trigger serves schedules later.
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runHygiene(env, getDb(env)));
+    // A few due domains per minute spreads the daily DNS re-checks over the day.
+    ctx.waitUntil(recheckDomains(env, getDb(env), controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -8,6 +8,7 @@ export const NOTIFICATION_KIND_LABELS: Record<string, { label: string; descripti
   sending_paused: { label: 'Sending paused', description: 'Bounces or complaints paused sending for this workspace.' },
   domain_verified: { label: 'Domain verified', description: 'A sending domain passed its DNS checks.' },
   domain_broken: { label: 'Domain needs attention', description: 'A sending domain’s DNS records stopped matching.' },
+  dkim_rotation: { label: 'DKIM key rotation', description: 'A sending domain has a new DKIM key to publish.' },
   transport_failing: { label: 'Delivery failing', description: 'Mail cannot be handed to a delivery service.' },
   import_finished: { label: 'Import finished', description: 'A contact import you started is done.' },
   export_finished: { label: 'Export ready', description: 'A data export you started can be downloaded.' },

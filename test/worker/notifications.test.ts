@@ -15,6 +15,7 @@ const SAMPLE: Record<string, Record<string, string | number | boolean>> = {
   sending_paused: { reason: 'bounce rate 6.1%', detail: 'Over 5% of recent messages bounced.' },
   domain_verified: { domain: 'acme.test' },
   domain_broken: { domain: 'acme.test', record: 'DKIM', detail: 'The selector record is missing.' },
+  dkim_rotation: { domain: 'acme.test', record_name: 'ep202611-k3xq._domainkey.acme.test' },
   transport_failing: { transport: 'SMTP relay', failures: 12, minutes: 10, error: '421 try later' },
   import_finished: { job_id: 'job_1', created: 90, updated: 5, processed: 100, skipped: 3, invalid: 2 },
   export_finished: { job_id: 'job_2', download_url: 'https://api.example/v1/downloads/x', expires_on: '3 Dec' },

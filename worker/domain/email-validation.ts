@@ -1,6 +1,7 @@
 // Imported as JSON rather than through the package's CommonJS entry, which `require`s the file at call
 // time: the bundler inlines the list into the Worker and nothing runs until the first lookup.
 import disposableDomains from 'disposable-email-domains-js/dist/dict/disposable_email_blocklist.json';
+import type { DnsResolver } from '../lib/dns';
 
 /**
  * Address checks shared by every way an address enters Edgepost: API create/update, CSV import and public
@@ -33,7 +34,7 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const IDN_CANDIDATE = /^(?:[a-zA-Z0-9.-]|[^\x00-\x7f])+$/;
 
 /** Converts an internationalized domain to its ASCII (punycode) form; returns the input lower-cased when it cannot. */
-function toAsciiDomain(domain: string): string {
+export function toAsciiDomain(domain: string): string {
   if (ASCII_ONLY.test(domain)) return domain.toLowerCase();
   if (!IDN_CANDIDATE.test(domain)) return domain.toLowerCase();
   try {
@@ -402,80 +403,10 @@ export function suggestTypo(email: string): string | null {
 // ---------------------------------------------------------------------------------------------------
 // MX lookup
 
-export interface MxResolver {
-  /** Mail exchanger hosts, best first; an empty array when the domain receives no mail. Throws only when the lookup itself fails. */
-  resolveMx(domain: string): Promise<string[]>;
-}
+/** What address validation needs of a resolver (lib/dns.ts: DNS over HTTPS in production, the local zone elsewhere). */
+export type MxResolver = Pick<DnsResolver, 'resolveMx'>;
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
-interface DohAnswer {
-  type?: number;
-  data?: string;
-}
-interface DohResponse {
-  Status?: number;
-  Answer?: DohAnswer[];
-}
-
-const DNS_TYPE = { A: 1, MX: 15, AAAA: 28 } as const;
-const NOERROR = 0;
-const NXDOMAIN = 3;
-const DOH_TIMEOUT_MS = 5000;
-
-/**
- * Resolves MX records over DNS-over-HTTPS, JSON flavour (Workers have no DNS socket API).
- * Follows RFC 5321 §5.1: without MX records the domain's own A/AAAA record is the implicit mail exchanger;
- * and RFC 7505: a lone "null MX" (`0 .`) declares that the domain accepts no mail at all.
- */
-export function dohResolver(fetcher: FetchLike = fetch, endpoint = 'https://cloudflare-dns.com/dns-query'): MxResolver {
-  async function query(name: string, type: keyof typeof DNS_TYPE): Promise<{ status: number; answers: DohAnswer[] }> {
-    const url = new URL(endpoint);
-    url.searchParams.set('name', name);
-    url.searchParams.set('type', type);
-    const res = await fetcher(url.toString(), {
-      method: 'GET',
-      headers: { accept: 'application/dns-json' },
-      signal: AbortSignal.timeout(DOH_TIMEOUT_MS),
-    });
-    if (!res.ok) throw new Error(`DNS-over-HTTPS ${type} lookup for ${name} failed: HTTP ${res.status}`);
-    const body = (await res.json()) as DohResponse;
-    const status = body.Status;
-    if (status !== NOERROR && status !== NXDOMAIN) {
-      // SERVFAIL, REFUSED…: the domain may be fine, we just couldn't tell.
-      throw new Error(`DNS-over-HTTPS ${type} lookup for ${name} failed: DNS status ${String(status)}`);
-    }
-    // Answers can include the CNAME chain that led to the records asked for.
-    const answers = (body.Answer ?? []).filter((a) => a.type === DNS_TYPE[type]);
-    return { status, answers };
-  }
-
-  return {
-    async resolveMx(domain) {
-      const mx = await query(domain, 'MX');
-      if (mx.status === NXDOMAIN) return [];
-      if (mx.answers.length > 0) {
-        const hosts = mx.answers
-          .map((a) => {
-            const [pref, host = ''] = (a.data ?? '').trim().split(/\s+/);
-            return { pref: Number(pref), host: host.replace(/\.$/, '').toLowerCase() };
-          })
-          .sort((x, y) => x.pref - y.pref);
-        // RFC 7505 §3: a null MX is the domain saying "no mail here"; don't fall back to A records.
-        return hosts.filter((h) => h.host !== '').map((h) => h.host);
-      }
-      // RFC 5321 §5.1: no MX at all → the domain itself (if it has an address) is the mail exchanger.
-      if ((await query(domain, 'A')).answers.length > 0) return [domain];
-      if ((await query(domain, 'AAAA')).answers.length > 0) return [domain];
-      return [];
-    },
-  };
-}
-
-/**
- * A resolver that answers from a table, for tests and local development (where `.test` domains, RFC 2606,
- * never resolve for real). Unknown domains have no mail exchanger.
- */
+/** A resolver that answers from a table, for tests. Unknown domains have no mail exchanger. */
 export function fakeResolver(records: Record<string, string[]>): MxResolver {
   const table = new Map(Object.entries(records).map(([d, hosts]) => [d.toLowerCase(), [...hosts]]));
   return {

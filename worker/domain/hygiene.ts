@@ -4,6 +4,8 @@ import { purgeDeletedContacts } from './contacts';
 import { purgeExpiredEmailTokens } from './email-tokens';
 import { purgeExpiredThrottles } from './login-throttle';
 import { purgeEndedSessions } from './sessions';
+import { purgeRetiredKeys, rotateAgedKeys } from './sending-domains';
+import { purgeDeletedTemplates } from './templates';
 import { purgeClosedTenants } from './tenant-lifecycle';
 
 /** Hourly housekeeping; later issues add their own purges beside these. */
@@ -13,4 +15,7 @@ export async function runHygiene(env: Env, db: DB, now = Date.now()) {
   await purgeExpiredThrottles(db, now);
   await purgeClosedTenants(env, db, now);
   await purgeDeletedContacts(db, now);
+  await purgeDeletedTemplates(db, now);
+  await purgeRetiredKeys(db, now);
+  await rotateAgedKeys(env, db, now);
 }

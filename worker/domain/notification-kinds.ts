@@ -74,6 +74,13 @@ export const NOTIFICATION_KINDS = {
     body: 'The {{ record }} record of {{ domain }} no longer matches what Edgepost expects, so mail from it may be rejected. {{ detail }}',
     link: '/domains',
   },
+  dkim_rotation: {
+    audience: MANAGERS,
+    email: true,
+    title: 'Publish the new DKIM key of {{ domain }}',
+    body: 'The DKIM key of {{ domain }} is a year old, so Edgepost made a new one. Publish the TXT record {{ record_name }} shown on the Domains page. The current key keeps signing until the new record is found, and stays valid 7 more days for mail in flight.',
+    link: '/domains',
+  },
   transport_failing: {
     audience: MANAGERS,
     email: true,

@@ -1,8 +1,9 @@
-import { eq, isNull } from 'drizzle-orm';
+import { eq, isNotNull, isNull } from 'drizzle-orm';
 import type { DB } from '../db/client';
-import { contacts, plans, tenants, users } from '../db/schema';
+import { contacts, plans, sendingDomains, tenants, users } from '../db/schema';
 import { tenantScope } from '../db/tenant-scope';
 import { notFound } from '../lib/problem';
+import { hasTemplate } from './templates';
 
 export interface OnboardingStep {
   key: string;
@@ -16,8 +17,8 @@ export interface OnboardingStep {
 
 /**
  * The getting-started checklist. Each step ticks itself from the data, never from a flag the
- * user sets. Steps whose features arrive with later modules (domains, templates,
- * campaigns) report available: false until those modules register their check here.
+ * user sets. Steps whose features arrive with later modules (test sends, campaigns) report
+ * available: false until those modules register their check here.
  */
 export async function onboardingSteps(db: DB, tenantId: string, userId: string) {
   const row = await db
@@ -28,17 +29,21 @@ export async function onboardingSteps(db: DB, tenantId: string, userId: string) 
     .where(eq(tenants.id, tenantId))
     .get();
   if (!row) throw notFound('Workspace');
+  const scope = tenantScope(db, tenantId);
   // Any live contact counts, whether it came from an import, the API or a subscribe form.
-  const hasContacts = Boolean(await db.select({ id: contacts.id }).from(contacts).where(tenantScope(db, tenantId).own(contacts, isNull(contacts.deletedAt))).limit(1).get());
+  const hasContacts = Boolean(await db.select({ id: contacts.id }).from(contacts).where(scope.own(contacts, isNull(contacts.deletedAt))).limit(1).get());
+  // A domain that passed verification once counts, even if a record has broken since (that has its own notification).
+  const hasVerifiedDomain =
+    row.customDomains && Boolean(await db.select({ id: sendingDomains.id }).from(sendingDomains).where(scope.own(sendingDomains, isNotNull(sendingDomains.verifiedAt))).limit(1).get());
   const steps: OnboardingStep[] = [
     { key: 'confirm_email', label: 'Confirm your email address', done: Boolean(row.verified), href: '/account', available: true },
     { key: 'organisation', label: 'Add your organisation and postal address', done: Boolean(row.address), href: '/settings', available: true },
     // Free plans send from the platform's own signed domain, so there is nothing to set up.
     row.customDomains
-      ? { key: 'sending_domain', label: 'Verify a sending domain', done: false, href: '/domains', available: false }
+      ? { key: 'sending_domain', label: 'Verify a sending domain', done: hasVerifiedDomain, href: '/domains', available: true }
       : { key: 'sending_domain', label: 'Send from the platform domain (free plan)', done: true, href: '/settings', available: true },
     { key: 'import_contacts', label: 'Import your contacts', done: hasContacts, href: '/contacts/import', available: true },
-    { key: 'create_template', label: 'Create a template', done: false, href: '/templates/new', available: false },
+    { key: 'create_template', label: 'Create a template', done: await hasTemplate(scope), href: '/templates/new', available: true },
     { key: 'send_test', label: 'Send yourself a test email', done: false, href: '/templates', available: false },
     { key: 'first_campaign', label: 'Send your first campaign', done: false, href: '/campaigns/new', available: false },
   ];

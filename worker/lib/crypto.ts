@@ -47,8 +47,21 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash nobody's password matches: lets login spend the same time whether or not the user exists. */
 export const DUMMY_PASSWORD_HASH = `${HASH_SCHEME}$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
 
-async function hmacKey(secret: string) {
-  return crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+/**
+ * Imported keys by secret, per isolate: a message signs a token for every link, and importing the
+ * key each time cost more than the HMAC itself. The secrets are few (the configured signing keys).
+ */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_CACHED_KEYS = 32;
+
+function hmacKey(secret: string) {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    if (hmacKeys.size >= MAX_CACHED_KEYS) hmacKeys.clear();
+    key = crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }
 
 export async function hmacSha256(secret: string, data: string): Promise<Uint8Array> {

@@ -56,6 +56,8 @@ export const ID_PREFIX = {
   form: 'frm',
   contactEvent: 'evt',
   importUpload: 'upl',
+  template: 'tpl',
+  templateVersion: 'tpv',
   sendingDomain: 'dom',
   dkimKey: 'dkk',
 } as const;

@@ -11,6 +11,7 @@ import { registerContacts } from './contacts';
 import { registerFieldsAndTags } from './fields-and-tags';
 import { registerForms } from './forms';
 import { registerDocs } from './docs';
+import { registerDomains } from './domains';
 import { registerHealth } from './health';
 import { registerJobs } from './jobs';
 import { registerLists } from './lists';
@@ -21,6 +22,7 @@ import { registerOnboarding } from './onboarding';
 import { registerPublicForms } from './public-forms';
 import { registerSegments } from './segments';
 import { registerSuppressions } from './suppressions';
+import { registerTemplates } from './templates';
 import { registerTenant } from './tenant';
 import { registerWorkspaces } from './workspaces';
 
@@ -48,6 +50,8 @@ export function registerRoutes(app: App) {
   registerLists(app);
   registerSegments(app);
   registerForms(app);
+  registerTemplates(app);
+  registerDomains(app);
   registerPublicForms(app);
   registerAdmin(app);
 }
