@@ -50,7 +50,8 @@ export async function demoDomainSql(context) {
   const expected = expectedRecords(DEMO_DOMAIN.domain, platformDomain, [{ ...key, status: 'active' }]);
   // As the verifier would store them after finding every record published.
   const records = JSON.stringify(expected.map((r) => ({ ...r, found: [r.expected], ok: true, state: 'ok' })));
-  context.localZone.push(...localRecordSets(expected));
+  // The domain also receives mail (maildev stands in for its mail server), so addresses at it pass the MX check.
+  context.localZone.push(...localRecordSets(expected), { name: DEMO_DOMAIN.domain, type: 'MX', values: [`10 ${platformDomain}.`] });
   return [
     `INSERT INTO sending_domains (id, tenant_id, domain, status, records, verified_at, last_checked_at, created_at)
 SELECT ${lit(newId('dom'))}, id, ${lit(DEMO_DOMAIN.domain)}, 'verified', ${lit(records)}, ${now}, ${now}, ${now} FROM tenants WHERE slug = ${lit(DEMO_DOMAIN.tenantSlug)}

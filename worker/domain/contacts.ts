@@ -3,6 +3,7 @@ import { jsonValues } from '../db/conditions';
 import { auditLog, contactEvents, contacts, contactTags, customFields, listMembers, lists, tags, type Consent, type Contact, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import type { Env } from '../env';
+import { resolverFor } from '../lib/dns';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
@@ -10,7 +11,7 @@ import { auditStatement, type AuditInput } from './audit';
 import { planFilters, subscribedCondition, searchCondition, tagCondition, type FilterPlans } from './contact-conditions';
 import { contactEventStatements, contactEventView } from './contact-events';
 import { contactUsage, warnNearContactLimit } from './contact-usage';
-import { validateEmailSync, type EmailVerdict } from './email-validation';
+import { normalizeEmail, validateEmail, type EmailVerdict, type MxResolver } from './email-validation';
 import { assertNotSuppressed, findSuppression } from './suppressions';
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
@@ -57,9 +58,28 @@ export function contactView(c: Contact, tagNames: string[]) {
   };
 }
 
-/** The address, normalized, or a 400 that says what is wrong with it (and what was probably meant). */
-export function acceptEmail(raw: string) {
-  const v = validateEmailSync(raw);
+export type ContactView = ReturnType<typeof contactView>;
+
+/** Saved, but worth a second look: today only an address whose domain looks mistyped (gmial.com). */
+export interface ContactWarning {
+  field: 'email';
+  code: 'possible_typo';
+  message: string;
+  suggestion: string;
+}
+
+function withWarnings(view: ContactView, verdict: EmailVerdict | undefined): ContactView & { warnings?: ContactWarning[] } {
+  if (!verdict?.suggestion) return view;
+  return { ...view, warnings: [{ field: 'email', code: 'possible_typo', message: `Did you mean ${verdict.suggestion}?`, suggestion: verdict.suggestion }] };
+}
+
+/**
+ * The address, normalized, or a 400 that says what is wrong with it (and what was probably meant).
+ * With a resolver, a domain that provably receives no mail (no MX and no A/AAAA, or a null MX) is
+ * refused too; a lookup that fails leaves the address accepted.
+ */
+export async function acceptEmail(raw: string, resolver?: MxResolver) {
+  const v = await validateEmail(raw, { resolver });
   if (!v.valid) {
     const hint = v.suggestion ? ` Did you mean ${v.suggestion}?` : '';
     throw new Problem('validation-error', `${v.reason ?? 'The email address is not valid.'}${hint}`, {
@@ -149,9 +169,9 @@ export async function getContactView(scope: TenantScope, id: string) {
   return contactView(c, (await tagsOf(scope, [id])).get(id) ?? []);
 }
 
-/** `env`, when given, lets crossing the plan's 80 % contact mark notify the managers. */
-export async function createContact(scope: TenantScope, input: ContactInput, actor: AuditInput['actor'], env?: Env) {
-  const verdict = acceptEmail(input.email);
+/** Crossing the plan's 80 % contact mark notifies the managers through `env`. */
+export async function createContact(scope: TenantScope, input: ContactInput, actor: AuditInput['actor'], env: Env, resolver: MxResolver = resolverFor(env)) {
+  const verdict = await acceptEmail(input.email, resolver);
   if ((input.status ?? 'subscribed') === 'subscribed' || input.status === 'pending') await assertNotSuppressed(scope, verdict.email);
   await checkCustom(scope, input.custom);
   const existing = await scope.db.select({ id: contacts.id, deletedAt: contacts.deletedAt }).from(contacts).where(scope.own(contacts, eq(contacts.email, verdict.email))).get();
@@ -169,16 +189,18 @@ export async function createContact(scope: TenantScope, input: ContactInput, act
   ]);
   const ids = await tagIds(scope, input.tags ?? []);
   if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).onConflictDoNothing().run();
-  if (env) await warnNearContactLimit(env, scope, usage, 1);
-  return getContactView(scope, id);
+  await warnNearContactLimit(env, scope, usage, 1);
+  return withWarnings(await getContactView(scope, id), verdict);
 }
 
-export async function updateContact(scope: TenantScope, id: string, patch: ContactPatch, actor: AuditInput['actor']) {
+export async function updateContact(scope: TenantScope, id: string, patch: ContactPatch, actor: AuditInput['actor'], resolver: MxResolver) {
   const current = await scope.get(contacts, id, 'Contact');
   if (current.deletedAt) throw notFound('Contact');
   const set: Partial<typeof contacts.$inferInsert> = { ...columns(patch), updatedAt: new Date() };
+  let verdict: EmailVerdict | undefined;
   if (patch.email !== undefined) {
-    const verdict = acceptEmail(patch.email);
+    // The stored address is not looked up again: its domain dropping MX later must not block editing a name.
+    verdict = await acceptEmail(patch.email, normalizeEmail(patch.email) === current.email ? undefined : resolver);
     if (verdict.email !== current.email) {
       const taken = await scope.db.select({ id: contacts.id }).from(contacts).where(scope.own(contacts, eq(contacts.email, verdict.email))).get();
       if (taken) throw new Problem('conflict', 'Another contact already has this email.', { extensions: { existing_id: taken.id } });
@@ -204,7 +226,7 @@ export async function updateContact(scope: TenantScope, id: string, patch: Conta
     await scope.db.delete(contactTags).where(scope.own(contactTags, eq(contactTags.contactId, id))).run();
     if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).run();
   }
-  return getContactView(scope, id);
+  return withWarnings(await getContactView(scope, id), verdict);
 }
 
 export async function deleteContact(scope: TenantScope, id: string, actor: AuditInput['actor']) {

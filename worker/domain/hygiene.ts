@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { purgeDeletedContacts } from './contacts';
 import { purgeExpiredEmailTokens } from './email-tokens';
 import { purgeExpiredThrottles } from './login-throttle';
+import { purgeMessageViews } from './message-views';
 import { purgeEndedSessions } from './sessions';
 import { purgeRetiredKeys, rotateAgedKeys } from './sending-domains';
 import { purgeDeletedTemplates } from './templates';
@@ -18,4 +19,5 @@ export async function runHygiene(env: Env, db: DB, now = Date.now()) {
   await purgeDeletedTemplates(db, now);
   await purgeRetiredKeys(db, now);
   await rotateAgedKeys(env, db, now);
+  await purgeMessageViews(env, now);
 }

@@ -73,6 +73,7 @@ function screen(rows: StagedRow[], settings: ImportSettings, ctx: ChunkContext, 
       rejected.push(rejection(line, raw, `duplicate of line ${duplicateOf} (the first occurrence is imported)`));
       continue;
     }
+    // No MX lookup: up to three DNS requests per row (MX, A, AAAA) for files of 100,000 rows; a dead domain shows up as a bounce instead.
     const verdict = validateEmailSync(raw);
     const record = verdict.valid ? readRecord(values, settings.columns, ctx.fields) : { reason: emailProblem(verdict) };
     if ('reason' in record) {

@@ -3,6 +3,7 @@ import type { DB } from '../db/client';
 import { contacts, plans, sendingDomains, tenants, users } from '../db/schema';
 import { tenantScope } from '../db/tenant-scope';
 import { notFound } from '../lib/problem';
+import { hasSentTest } from './test-sends';
 import { hasTemplate } from './templates';
 
 export interface OnboardingStep {
@@ -17,7 +18,7 @@ export interface OnboardingStep {
 
 /**
  * The getting-started checklist. Each step ticks itself from the data, never from a flag the
- * user sets. Steps whose features arrive with later modules (test sends, campaigns) report
+ * user sets. Steps whose features arrive with later modules (campaigns) report
  * available: false until those modules register their check here.
  */
 export async function onboardingSteps(db: DB, tenantId: string, userId: string) {
@@ -44,7 +45,7 @@ export async function onboardingSteps(db: DB, tenantId: string, userId: string) 
       : { key: 'sending_domain', label: 'Send from the platform domain (free plan)', done: true, href: '/settings', available: true },
     { key: 'import_contacts', label: 'Import your contacts', done: hasContacts, href: '/contacts/import', available: true },
     { key: 'create_template', label: 'Create a template', done: await hasTemplate(scope), href: '/templates/new', available: true },
-    { key: 'send_test', label: 'Send yourself a test email', done: false, href: '/templates', available: false },
+    { key: 'send_test', label: 'Send yourself a test email', done: await hasSentTest(scope), href: '/templates', available: true },
     { key: 'first_campaign', label: 'Send your first campaign', done: false, href: '/campaigns/new', available: false },
   ];
   return { steps, completed: steps.filter((s) => s.done).length, total: steps.length };

@@ -9,14 +9,14 @@ export interface RateBucket {
 }
 
 /** One token from a bucket in the tenant's TenantGovernor, the strongly consistent counters of a tenant. */
-export async function takeToken(env: Env, tenantId: string, bucket: RateBucket) {
-  return env.GOVERNOR.get(env.GOVERNOR.idFromName(tenantId)).take(bucket.name, bucket.spec);
+export async function takeToken(env: Env, tenantId: string, bucket: RateBucket, count = 1) {
+  return env.GOVERNOR.get(env.GOVERNOR.idFromName(tenantId)).take(bucket.name, bucket.spec, count);
 }
 
-/** Takes one token from each bucket in turn and answers 429 with Retry-After at the first empty one. */
-export async function assertWithinRate(env: Env, tenantId: string, buckets: RateBucket[], what = 'requests') {
+/** Takes `count` tokens from each bucket in turn and answers 429 with Retry-After at the first that has too few. */
+export async function assertWithinRate(env: Env, tenantId: string, buckets: RateBucket[], what = 'requests', count = 1) {
   for (const b of buckets) {
-    const r = await takeToken(env, tenantId, b);
+    const r = await takeToken(env, tenantId, b, count);
     if (!r.allowed) {
       throw new Problem('rate-limited', `Too many ${what}. Try again in ${r.retryAfter} seconds.`, {
         headers: { 'retry-after': String(r.retryAfter), 'ratelimit-limit': String(r.limit), 'ratelimit-remaining': '0', 'ratelimit-reset': String(r.reset) },

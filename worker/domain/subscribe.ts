@@ -4,6 +4,7 @@ import { contactEvents, contacts, forms, listMembers, tenants, type Consent, typ
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
 import { config, type Env } from '../env';
 import { sha256Hex } from '../lib/crypto';
+import { resolverFor } from '../lib/dns';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { log } from '../lib/log';
 import { Problem } from '../lib/problem';
@@ -88,7 +89,7 @@ export async function subscribe(env: Env, { form, tenant }: PublicForm, req: Sub
   };
   if (req.honeypot) return done('honeypot');
   await assertCaptcha(env, req.captchaToken, req.ip);
-  const verdict = acceptEmail(req.email);
+  const verdict = await acceptEmail(req.email, resolverFor(env));
   if (verdict.disposable) {
     throw new Problem('validation-error', 'Disposable (throwaway) addresses cannot subscribe. Use an address you keep.', { extensions: { errors: [{ field: 'email', message: 'disposable address' }] } });
   }

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { dohResolver, joinTxtChunks, localZoneResolver, NotInLocalZone, publishLocalRecords, quoteTxt, splitTxt, type FetchLike } from './dns';
+import { cachingMx, dohResolver, joinTxtChunks, localZoneResolver, MX_CACHE_TTL_MS, NotInLocalZone, publishLocalRecords, quoteTxt, resolverFor, splitTxt, type DnsResolver, type FetchLike } from './dns';
 
 /** A fetch double that answers DoH queries from a table keyed by "name type" and records every request. */
 function fakeDoh(answers: Record<string, unknown>) {
@@ -184,5 +184,65 @@ describe('local DNS zone', () => {
 
   it('refuses to write in production', async () => {
     await expect(publishLocalRecords({ ...env, APP_ENV: 'production' }, [{ name: 'x.test', type: 'TXT', values: ['x'] }])).rejects.toThrow(/production/);
+  });
+});
+
+describe('MX answer cache', () => {
+  /** A resolver that answers MX from a table (a missing name fails) and counts the lookups per name. */
+  function counting(table: Record<string, string[]>) {
+    const lookups: string[] = [];
+    const resolver: DnsResolver = {
+      resolveTxt: () => Promise.resolve([]),
+      resolveCname: () => Promise.resolve([]),
+      resolveMx(name) {
+        lookups.push(name);
+        const hosts = table[name];
+        return hosts ? Promise.resolve([...hosts]) : Promise.reject(new Error('SERVFAIL'));
+      },
+    };
+    return { resolver, lookups };
+  }
+
+  it('answers repeated lookups of a domain from one query until the TTL runs out, "no mail" included', async () => {
+    let clock = 0;
+    const { resolver, lookups } = counting({ 'gmail.com': ['gmail-smtp-in.l.google.com'], 'dead.example': [] });
+    const cached = cachingMx(resolver, { now: () => clock });
+    expect(await cached.resolveMx('gmail.com')).toEqual(['gmail-smtp-in.l.google.com']);
+    expect(await cached.resolveMx('GMAIL.com.')).toEqual(['gmail-smtp-in.l.google.com']);
+    expect(await cached.resolveMx('dead.example')).toEqual([]);
+    expect(await cached.resolveMx('dead.example')).toEqual([]);
+    expect(lookups).toEqual(['gmail.com', 'dead.example']);
+    clock = MX_CACHE_TTL_MS;
+    await cached.resolveMx('gmail.com');
+    expect(lookups).toEqual(['gmail.com', 'dead.example', 'gmail.com']);
+  });
+
+  it('does not keep a failed lookup: the next caller asks again', async () => {
+    const { resolver, lookups } = counting({});
+    const cached = cachingMx(resolver);
+    await expect(cached.resolveMx('flaky.example')).rejects.toThrow('SERVFAIL');
+    await expect(cached.resolveMx('flaky.example')).rejects.toThrow('SERVFAIL');
+    expect(lookups).toEqual(['flaky.example', 'flaky.example']);
+  });
+
+  it('stays bounded, dropping the oldest domain first', async () => {
+    const { resolver, lookups } = counting({ 'a.example': ['mx.a'], 'b.example': ['mx.b'], 'c.example': ['mx.c'] });
+    const cached = cachingMx(resolver, { limit: 2 });
+    for (const d of ['a.example', 'b.example', 'c.example', 'c.example', 'b.example', 'a.example']) await cached.resolveMx(d);
+    expect(lookups).toEqual(['a.example', 'b.example', 'c.example', 'a.example']);
+  });
+
+  it('hands out copies, so a caller cannot change what later callers get', async () => {
+    const cached = cachingMx(counting({ 'a.example': ['mx1', 'mx2'] }).resolver);
+    (await cached.resolveMx('a.example')).pop();
+    expect(await cached.resolveMx('a.example')).toEqual(['mx1', 'mx2']);
+  });
+
+  it('is not used for the local zone, so records published during development count at once', async () => {
+    const resolver = resolverFor(env);
+    await publishLocalRecords(env, [{ name: 'zone-mx.test', type: 'MX', values: ['0 .'] }]);
+    expect(await resolver.resolveMx('zone-mx.test')).toEqual([]);
+    await publishLocalRecords(env, [{ name: 'zone-mx.test', type: 'MX', values: ['10 mx.zone-mx.test'] }]);
+    expect(await resolver.resolveMx('zone-mx.test')).toEqual(['mx.zone-mx.test']);
   });
 });

@@ -193,7 +193,46 @@ export async function publishLocalRecords(env: LocalZoneEnv, sets: LocalRecordSe
   }
 }
 
-/** DNS over HTTPS through Cloudflare in production; the local zone everywhere else. */
+// ---------------------------------------------------------------------------------------------------
+// MX answer cache
+
+export const MX_CACHE_TTL_MS = 5 * 60_000;
+const MX_CACHE_LIMIT = 1000;
+
+/**
+ * Keeps resolveMx answers, "no mail" included, for a few minutes in a bounded map (the oldest entry
+ * goes when full), so a burst of sign-ups at one provider costs one lookup. Failures are not kept: the
+ * next caller asks again. Settled answers only, never a lookup in flight: a Worker must not await a
+ * promise whose I/O belongs to another request.
+ */
+export function cachingMx(resolver: DnsResolver, { ttlMs = MX_CACHE_TTL_MS, limit = MX_CACHE_LIMIT, now = Date.now } = {}): DnsResolver {
+  const cache = new Map<string, { expires: number; hosts: string[] }>();
+  return {
+    ...resolver,
+    async resolveMx(domain) {
+      const key = canonicalName(domain);
+      const hit = cache.get(key);
+      if (hit && hit.expires > now()) return [...hit.hosts];
+      const hosts = await resolver.resolveMx(key);
+      cache.delete(key);
+      if (cache.size >= limit) {
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+      cache.set(key, { expires: now() + ttlMs, hosts: [...hosts] });
+      return hosts;
+    },
+  };
+}
+
+// One per isolate, so its MX cache serves every request the isolate handles.
+let productionResolver: DnsResolver | undefined;
+
+/**
+ * DNS over HTTPS through Cloudflare in production, MX answers cached; the local zone everywhere else,
+ * uncached, so records published during development take effect at once.
+ */
 export function resolverFor(env: Env): DnsResolver {
-  return config(env).APP_ENV === 'production' ? dohResolver() : localZoneResolver(env.FILES);
+  if (config(env).APP_ENV !== 'production') return localZoneResolver(env.FILES);
+  return (productionResolver ??= cachingMx(dohResolver()));
 }

@@ -60,4 +60,6 @@ export const ID_PREFIX = {
   templateVersion: 'tpv',
   sendingDomain: 'dom',
   dkimKey: 'dkk',
+  /** Test sends: tracking and unsubscribe links in them never change a contact. */
+  testMessage: 'tst',
 } as const;

@@ -21,7 +21,7 @@ export type TrackingPayload =
   | (TrackedRecipient & { kind: 'c'; url: string; linkIndex: number })
   | (TrackedRecipient & { kind: Exclude<TrackingKind, 'c'> });
 
-export type PayloadOf<K extends TrackingKind> = Extract<TrackingPayload, { kind: K }>;
+export type PayloadOf<K extends TrackingKind> = K extends 'c' ? Extract<TrackingPayload, { kind: 'c' }> : TrackedRecipient & { kind: K };
 
 /** On the wire: one-letter keys, because the token is repeated in every link of every message. */
 interface Compact {

@@ -3,6 +3,7 @@ import { CONTACT_EVENT_TYPES, CONTACT_STATUSES } from '../db/schema';
 import { actorOf, audit } from '../domain/audit';
 import { listContactEvents } from '../domain/contact-events';
 import { anonymizeContact, contactDataExport, createContact, deleteContact, getContactView, listContacts, restoreContact, updateContact } from '../domain/contacts';
+import { resolverFor } from '../lib/dns';
 import { PageQuery, pageOf } from '../lib/pagination';
 import type { App } from '../types';
 import { scopeOf } from './context';
@@ -59,6 +60,18 @@ export const Contact = z
   })
   .openapi('Contact');
 
+const ContactWarning = z
+  .object({
+    field: z.literal('email'),
+    code: z.literal('possible_typo'),
+    message: z.string().openapi({ example: 'Did you mean ada@gmail.com?' }),
+    suggestion: z.string().openapi({ example: 'ada@gmail.com' }),
+  })
+  .openapi('ContactWarning');
+
+/** A created or changed contact; `warnings` appears only when something deserves a second look. */
+const SavedContact = Contact.extend({ warnings: z.array(ContactWarning).optional() }).openapi('SavedContact');
+
 const ContactEvent = z
   .object({
     id: z.string(),
@@ -89,18 +102,18 @@ const routes = {
   }),
   create: defineRoute({
     method: 'post', path: '/v1/contacts', access: 'contacts:write', tags,
-    summary: 'Create a contact (the address is validated; duplicates are refused with the existing id)',
+    summary: 'Create a contact (the address is validated, including that its domain receives mail; duplicates are refused with the existing id; a likely typo in the domain is saved but returned as a warning)',
     request: { body: jsonBody(ContactBody) },
-    responses: { 201: json(Contact), 400: errors[400], 403: errors[403], 409: errors[409] },
+    responses: { 201: json(SavedContact), 400: errors[400], 403: errors[403], 409: errors[409] },
   }),
   get: defineRoute({
     method: 'get', path: '/v1/contacts/{id}', access: 'contacts:read', tags, summary: 'One contact',
     request: { params: IdParam('con_01hx…') }, responses: { 200: json(Contact), 404: errors[404] },
   }),
   update: defineRoute({
-    method: 'patch', path: '/v1/contacts/{id}', access: 'contacts:write', tags, summary: 'Change a contact; send only the fields to change (tags replace the set)',
+    method: 'patch', path: '/v1/contacts/{id}', access: 'contacts:write', tags, summary: 'Change a contact; send only the fields to change (tags replace the set); a new address is validated as on create',
     request: { params: IdParam('con_01hx…'), body: jsonBody(ContactPatchBody) },
-    responses: { 200: json(Contact), 400: errors[400], 404: errors[404], 409: errors[409] },
+    responses: { 200: json(SavedContact), 400: errors[400], 404: errors[404], 409: errors[409] },
   }),
   remove: defineRoute({
     method: 'delete', path: '/v1/contacts/{id}', access: 'contacts:write', tags, summary: 'Soft-delete a contact (restorable for 30 days)',
@@ -150,7 +163,7 @@ export function registerContacts(app: App) {
     const view = await getContactView(scopeOf(c), c.req.valid('param').id);
     return c.json(view, 200);
   });
-  app.openapi(routes.update, async (c) => c.json(await updateContact(scopeOf(c), c.req.valid('param').id, c.req.valid('json'), actorOf(c.get('principal'))), 200));
+  app.openapi(routes.update, async (c) => c.json(await updateContact(scopeOf(c), c.req.valid('param').id, c.req.valid('json'), actorOf(c.get('principal')), resolverFor(c.env)), 200));
   app.openapi(routes.remove, async (c) => {
     await deleteContact(scopeOf(c), c.req.valid('param').id, actorOf(c.get('principal')));
     return c.body(null, 204);

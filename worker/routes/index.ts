@@ -23,6 +23,7 @@ import { registerPublicForms } from './public-forms';
 import { registerSegments } from './segments';
 import { registerSuppressions } from './suppressions';
 import { registerTemplates } from './templates';
+import { registerTracking } from './tracking';
 import { registerTenant } from './tenant';
 import { registerWorkspaces } from './workspaces';
 
@@ -52,6 +53,7 @@ export function registerRoutes(app: App) {
   registerForms(app);
   registerTemplates(app);
   registerDomains(app);
+  registerTracking(app);
   registerPublicForms(app);
   registerAdmin(app);
 }

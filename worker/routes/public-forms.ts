@@ -7,10 +7,11 @@ import { CAPTCHA_FIELD, findPublicForm, FORM_FIELD_NAMES, formLists, HONEYPOT_FI
 import { confirmSubscription, previewConfirmation, subscribe } from '../domain/subscribe';
 import { config } from '../env';
 import { Problem } from '../lib/problem';
-import { publicPage, type PageBrand } from '../lib/public-page';
+import type { PageBrand } from '../lib/public-page';
 import type { App, AppEnv } from '../types';
 import { clientInfo } from './context';
 import { defineRoute } from './define';
+import { htmlPage, page } from './html-page';
 import { errors, json } from './schemas';
 
 const Text = (max: number) => z.string().trim().max(max).optional();
@@ -27,7 +28,6 @@ const SubscribeBody = z.object({
 });
 type SubscribeBody = z.infer<typeof SubscribeBody>;
 
-const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const redirect = { description: 'To the form’s success_url, or to its thanks page', headers: z.object({ location: z.string() }) };
 
 const tags = ['Public forms'];
@@ -65,11 +65,6 @@ const routes = {
     responses: { 200: page('Confirmed'), 303: redirect, 404: page('Unknown or altered link'), 409: page('The address can no longer be subscribed'), 410: page('The link has expired') },
   }),
 };
-
-async function htmlPage(c: Context<AppEnv>, status: ContentfulStatusCode, content: Parameters<typeof publicPage>[0], headers: Record<string, string> = {}) {
-  const { body, csp } = await publicPage(content);
-  return c.html(body, status, { ...headers, 'content-security-policy': csp, 'cache-control': 'no-store' });
-}
 
 const notFoundPage = (c: Context<AppEnv>, owner: PageBrand | null = null) =>
   htmlPage(c, 404, { title: 'Page not found', message: 'This form or link does not exist, or is no longer in use.', owner });

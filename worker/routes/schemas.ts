@@ -49,6 +49,7 @@ export const errors = {
   415: problem('Unsupported media type'),
   422: problem('Semantically invalid'),
   429: problem('Too many requests; see Retry-After'),
+  503: problem('A service Edgepost depends on (e.g. the mail server) is unavailable; try again'),
 } as const;
 
 export const json = <T extends z.ZodTypeAny>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });

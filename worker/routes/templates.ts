@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { TEMPLATE_CATEGORIES } from '../db/schema';
 import { actorOf } from '../domain/audit';
 import { previewContent, previewTemplate, templateMergeTags } from '../domain/template-preview';
+import { MAX_TEST_RECIPIENTS, sendTemplateTest } from '../domain/test-sends';
 import { getTemplateVersion, listTemplateVersions, restoreTemplateVersion, templateVersionView } from '../domain/template-versions';
 import {
   createFromStarter,
@@ -184,6 +185,27 @@ const routes = {
     summary: "Make an old version current again: its content is saved as a new version",
     request: { params: VersionParam }, responses: { 200: json(Template), 404: errors[404], 409: errors[409] },
   }),
+  test: defineRoute({
+    method: 'post', path: '/v1/templates/{id}/test', access: 'send', tags,
+    summary: 'Send the template as a campaign would (tracked links, footer, DKIM) to up to 5 addresses, subject marked [Test]; 20 test emails per hour per workspace',
+    request: {
+      params: IdParam('tpl_01hx…'),
+      body: jsonBody(
+        z
+          .object({
+            to: z.array(z.string().trim().min(3).max(320)).min(1).max(MAX_TEST_RECIPIENTS),
+            contact_id: ContactId,
+            version: z.number().int().min(1).optional(),
+            from_email: z.string().trim().max(320).optional().openapi({ description: 'An address on a verified sending domain; the workspace’s platform address when absent' }),
+          })
+          .strict(),
+      ),
+    },
+    responses: {
+      202: json(z.object({ sent: z.number().int(), to: z.array(z.string()) })),
+      400: errors[400], 403: errors[403], 404: errors[404], 422: errors[422], 429: errors[429], 503: errors[503],
+    },
+  }),
   preview: defineRoute({
     method: 'post', path: '/v1/templates/{id}/preview', access: 'templates:read', tags,
     summary: 'Render a saved template (or one of its versions) for a contact or the sample contact',
@@ -221,5 +243,10 @@ export function registerTemplates(app: App) {
     const { id, version } = c.req.valid('param');
     return c.json(await restoreTemplateVersion(scopeOf(c), id, version, actorOf(c.get('principal'))), 200);
   });
+  app.openapi(
+    routes.test,
+    async (c) => c.json(await sendTemplateTest(c.env, scopeOf(c), c.req.valid('param').id, c.req.valid('json'), actorOf(c.get('principal'))), 202),
+    preciseValidation,
+  );
   app.openapi(routes.preview, async (c) => c.json(await previewTemplate(scopeOf(c), c.req.valid('param').id, c.req.valid('json')), 200), preciseValidation);
 }
