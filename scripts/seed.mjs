@@ -19,7 +19,8 @@ export function seedAccounts(vars) {
   return [
     {
       label: 'Demo tenant owner',
-      tenant: { name: 'Demo Company', slug: 'demo', planId: 'pro' },
+      // An established sender (ARCHITECTURE.md): campaigns and test sends need the postal address of the footer.
+      tenant: { name: 'Demo Company', slug: 'demo', planId: 'pro', country: 'US', postalAddress: { line1: '548 Market Street', line2: 'Suite 100', city: 'San Francisco', region: 'CA', postal_code: '94104', country: 'US' } },
       user: { email: 'demo@edgepost.test', name: 'Demo Owner', password: vars.DEMO_PASSWORD },
     },
     {
@@ -39,6 +40,12 @@ function upsertTenant({ name, slug, planId }, now) {
 VALUES (${lit(newId('ten'))}, ${lit(name)}, ${lit(slug)}, ${lit(planId)}, 'active')
 ON CONFLICT (slug) DO UPDATE SET name = excluded.name, plan_id = excluded.plan_id, status = excluded.status, updated_at = ${now}
 WHERE (tenants.name, tenants.plan_id, tenants.status) IS NOT (excluded.name, excluded.plan_id, excluded.status);`;
+}
+
+/** Set once: an address the demo user changes in Settings stays as they left it. */
+function initialAddress({ slug, country, postalAddress }, now) {
+  return `UPDATE tenants SET postal_address = ${lit(JSON.stringify(postalAddress))}, country = coalesce(country, ${lit(country)}), updated_at = ${now}
+WHERE slug = ${lit(slug)} AND postal_address IS NULL;`;
 }
 
 function upsertVerifiedUser({ email, name }, passwordHash, now) {
@@ -96,6 +103,7 @@ async function seedAccountsSql(context) {
   const statements = [];
   for (const { tenant, user } of accounts) {
     statements.push(upsertTenant(tenant, now), upsertVerifiedUser(user, hashes.get(user.email), now), upsertMembership(tenant.slug, user.email, 'owner'));
+    if (tenant.postalAddress) statements.push(initialAddress(tenant, now));
     if (user.totpSecret) statements.push(...(await enrolTotpSql(user, context)));
   }
   return statements;
