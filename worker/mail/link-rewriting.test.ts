@@ -89,13 +89,32 @@ describe('link rewriting', () => {
     expect(html.startsWith('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"')).toBe(true);
     expect(html).toContain('xmlns:v="urn:schemas-microsoft-com:vml"');
     expect(html).toContain('<!--[if mso]><xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml><![endif]-->');
-    // Conditional comments are comments: the VML button inside keeps its href, as Outlook will read it.
-    expect(html).toContain('<!--[if mso]><v:roundrect href="https://vml.example/" arcsize="10%"><center>Go</center></v:roundrect><![endif]-->');
+    // Conditional comments keep their markup; only the VML button's link becomes a tracked one (Outlook reads it).
+    const vml = /<!--\[if mso\]><v:roundrect href="([^"]+)" arcsize="10%"><center>Go<\/center><\/v:roundrect><!\[endif\]-->/.exec(html);
+    expect(await verifyTrackingToken(KEYS, tokenOf(vml![1]!), 'c')).toMatchObject({ url: 'https://vml.example/', linkIndex: 0 });
     expect(html).toContain('<!--[if !mso]><!--><table role="presentation" cellpadding="0"><tr><td nowrap="" bgcolor="#ffffff">');
     expect(html).toContain('<style>td > a { color: #f00 }</style>');
     expect(html).toContain('alt="Tom &amp; Jerry &amp;lt;3"');
     expect(html).toContain('café &amp; crème &lt;b&gt;');
     expect(html).toContain('<!--<![endif]-->');
+  });
+
+  it('tracks the links of Outlook-only VML buttons, numbered after the document’s, and leaves other comments alone', async () => {
+    const html = await prepareHtml(
+      [
+        '<p><a href="https://a.example/">A</a></p>',
+        '<!--[if mso]><v:roundrect href="https://shop.example/?a=1&amp;b=2"><center>Buy</center></v:roundrect><v:rect href=\'mailto:x@y.example\'></v:rect><![endif]-->',
+        '<!-- a note with href="https://not-a-link.example/" -->',
+      ].join(''),
+      pass,
+    );
+    const vml = /<v:roundrect href="([^"]+)">/.exec(html)![1]!;
+    expect(await verifyTrackingToken(KEYS, tokenOf(vml), 'c')).toMatchObject({ url: 'https://shop.example/?a=1&b=2', linkIndex: 1 });
+    expect(html).toContain(`<v:rect href='mailto:x@y.example'></v:rect>`);
+    expect(html).toContain('<!-- a note with href="https://not-a-link.example/" -->');
+    // Without click tracking the comment is untouched.
+    const untracked = await prepareHtml('<!--[if mso]><v:roundrect href="https://shop.example/"></v:roundrect><![endif]-->', { ownUrlPrefix: pass.ownUrlPrefix });
+    expect(untracked).toContain('<v:roundrect href="https://shop.example/">');
   });
 
   it('adds the open pixel as the last element of the body and the preheader as the first', async () => {

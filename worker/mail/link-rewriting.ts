@@ -45,6 +45,7 @@ export async function prepareHtml(html: string, pass: HtmlPass): Promise<string>
   if (pass.clickUrl) {
     const urls = await Promise.all(tracked.map(({ target }, i) => pass.clickUrl!(target, i)));
     tracked.forEach(({ link }, i) => link.setAttribute('href', urls[i]!));
+    await rewriteOutlookLinks(document, own, pass.clickUrl, tracked.length);
   }
 
   if (pass.footerHtml) body.insertAdjacentHTML('beforeend', pass.footerHtml);
@@ -67,6 +68,39 @@ export async function prepareHtml(html: string, pass: HtmlPass): Promise<string>
     body.insertBefore(span, body.firstChild);
   }
   return serialize(document);
+}
+
+/** `href="…"` in the markup inside a comment (VML buttons: `<v:roundrect href=…>`), entity-encoded as HTML. */
+const COMMENT_HREF = /(\bhref\s*=\s*)(["'])([^"']*)\2/gi;
+
+/**
+ * Outlook for Windows renders the markup inside `<!--[if mso]>…<![endif]-->` (bulletproof VML buttons);
+ * to the parser it is comment text. Its links are rewritten there, numbered after the document's, or
+ * the clicks of Outlook users on buttons would go uncounted.
+ */
+async function rewriteOutlookLinks(document: Document, own: string, clickUrl: NonNullable<HtmlPass['clickUrl']>, firstIndex: number) {
+  const comments: Comment[] = [];
+  const collect = (node: Node) => {
+    for (const child of Array.from(node.childNodes)) {
+      if (child.nodeType === 8) {
+        if (/^\s*\[if\b/i.test((child as Comment).data)) comments.push(child as Comment);
+      } else collect(child);
+    }
+  };
+  collect(document);
+  let index = firstIndex;
+  for (const comment of comments) {
+    const found = [...comment.data.matchAll(COMMENT_HREF)].map((m) => clickTarget(m[3]!.replaceAll('&amp;', '&'))).map((target) =>
+      target && !target.startsWith(own) ? clickUrl(target, index++) : null,
+    );
+    if (!found.some(Boolean)) continue;
+    const urls = await Promise.all(found);
+    let i = 0;
+    comment.data = comment.data.replace(COMMENT_HREF, (match, attr: string, quote: string) => {
+      const url = urls[i++];
+      return url ? `${attr}${quote}${url}${quote}` : match;
+    });
+  }
 }
 
 /** A fragment gets a minimal document around it; a document without `<body>` gets one, so the footer lands inside. */
