@@ -388,3 +388,151 @@ export interface SubscribeForm {
   created_at: string;
   updated_at: string | null;
 }
+
+export const TEMPLATE_CATEGORIES = ['newsletter', 'promotion', 'announcement', 'welcome', 'event', 'transactional', 'reengagement', 'plain', 'other'] as const;
+export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+export type TemplateEditorKind = 'code' | 'visual';
+
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  category: TemplateCategory;
+  editor: TemplateEditorKind;
+  subject: string;
+  preheader: string | null;
+  from_name: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string | null;
+  deleted_at: string | null;
+  purge_at: string | null;
+}
+
+export interface Template extends TemplateSummary {
+  /** As stored: sanitized on every save. */
+  html: string;
+  text_override: string | null;
+  /** The plain-text part as sent: `text_override`, or generated from the HTML. */
+  text: string;
+  /** The visual editor's project (GrapesJS JSON); null for code templates. */
+  design: unknown;
+  unknown_variables: string[];
+  sanitizer_changes: string[];
+}
+
+export interface TemplateCategoryCount {
+  category: TemplateCategory;
+  count: number;
+}
+
+export interface TemplateVersionSummary {
+  version: number;
+  name: string;
+  subject: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface StarterTemplate {
+  id: string;
+  name: string;
+  category: TemplateCategory;
+  description: string;
+  subject: string;
+  preheader: string | null;
+  html: string;
+}
+
+export interface MergeTag {
+  tag: string;
+  /** What goes into the template, e.g. `{{ contact.first_name | default: "there" }}`. */
+  insert: string;
+  description: string;
+  example: string;
+}
+
+export interface MergeTagGroup {
+  name: string;
+  variables: MergeTag[];
+}
+
+export interface MergeTagFilter {
+  name: string;
+  description?: string;
+  example?: string;
+}
+
+export interface MergeTags {
+  groups: MergeTagGroup[];
+  filters: MergeTagFilter[];
+  spintax: { syntax: string; example: string };
+}
+
+/** A template rendered for one contact (or sample data): what the recipient would get. */
+export interface TemplatePreview {
+  subject: string;
+  preheader: string | null;
+  html: string;
+  text: string;
+  unknown_variables: string[];
+  sanitizer_changes: string[];
+}
+
+export interface TestSend {
+  sent: number;
+  to: string[];
+}
+
+export type DnsRecordKind = 'dkim' | 'spf' | 'dmarc' | 'return_path';
+
+export interface DnsRecord {
+  kind: DnsRecordKind;
+  name: string;
+  type: 'TXT' | 'CNAME' | 'MX';
+  expected: string;
+  found: string[];
+  ok: boolean;
+  /** DMARC, and the new key of a rotation in progress, are not required for verification. */
+  required: boolean;
+  /** `error`: the lookup itself failed, so nothing was concluded from it. */
+  state: 'unchecked' | 'ok' | 'missing' | 'mismatch' | 'error';
+  /** What is wrong and how to fix it. */
+  detail: string | null;
+}
+
+export interface DkimKey {
+  selector: string;
+  status: 'pending' | 'active' | 'retired';
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+}
+
+export type DomainStatus = 'pending' | 'verified' | 'failing';
+
+export interface SendingDomain {
+  id: string;
+  domain: string;
+  status: DomainStatus;
+  records: DnsRecord[];
+  dkim_keys: DkimKey[];
+  verified_at: string | null;
+  last_checked_at: string | null;
+  failing_since: string | null;
+  created_at: string;
+}
+
+export interface PlatformSender {
+  domain: string;
+  from_email: string;
+  dkim_selector: string;
+  dkim_record_name: string;
+  dkim_record_value: string;
+}
+
+export interface DomainList {
+  data: SendingDomain[];
+  platform: PlatformSender;
+  custom_domains_allowed: boolean;
+  max_domains: number;
+}

@@ -20,8 +20,10 @@ export function applyDocumentSecurityHeaders(headers: Headers, nonce: string, { 
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'${turnstile ? ` ${TURNSTILE_ORIGIN}` : ''}`,
     ...(turnstile ? [`frame-src ${TURNSTILE_ORIGIN}`] : []),
-    "style-src 'self'",
-    "img-src 'self' data:",
+    // Email HTML is styled inline and shows images hosted anywhere: the template previews (sandboxed
+    // srcdoc frames, which inherit this policy) and the visual editor's canvas need both.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: https:",
     "font-src 'self'",
     // Vite's dev server pushes hot updates over a websocket; the production build needs nothing but us.
     dev ? "connect-src 'self' ws:" : "connect-src 'self'",

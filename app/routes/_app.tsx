@@ -53,6 +53,13 @@ export default function AppLayout() {
         ]
       : []),
     {
+      group: 'Email',
+      items: [
+        ...(can(me, 'templates:read') ? [{ to: '/templates', label: 'Templates', icon: 'mail' } as const] : []),
+        { to: '/domains', label: 'Domains', icon: 'shield' },
+      ],
+    },
+    {
       group: 'Workspace',
       items: [
         { to: '/members', label: 'Members', icon: 'users' },
