@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { SCREENSHOT_DIR, expectAccessible as expectAccessibleOn, dashboardUrl, launchBrowser, login, signInToDashboard } from './helpers';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { SCREENSHOT_DIR, expectAccessible as expectAccessibleOn, dashboardUrl, demoOwnerPage } from './helpers';
 
 /**
  * The audience screens in a real browser, as the seeded demo owner. First in the seeded demo
@@ -20,23 +20,10 @@ const JOB_TIMEOUT = 45_000;
 /** The longer journeys (many pages, each checked by axe twice) on a loaded 2-core machine. */
 const JOURNEY_TIMEOUT = 120_000;
 
-let browser: Browser;
+const session = demoOwnerPage('audience', DESKTOP);
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-  await signInToDashboard(page, login('demo@edgepost.test'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-// A failed step leaves a picture of what the page showed instead.
-afterEach(async ({ task }) => {
-  if (task.result?.state !== 'fail') return;
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `audience-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
+beforeAll(() => {
+  page = session.page;
 });
 
 /** Dialogs and client-side steps run from React handlers: wait until the page's scripts have run. */

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 
 /** The running e2e stack (started by global-setup.ts): URLs, SMTP address, seeded logins. */
 export const stack = () => inject('stack');
@@ -175,4 +175,25 @@ export async function signInToDashboard(page: Page, { email, password }: { email
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
   await page.waitForURL(dashboardUrl('/'));
+}
+
+/**
+ * A Chromium page signed in as the seeded demo owner for a whole test file: registers the hooks that
+ * open it, close it, and keep a screenshot of the page as it was when a step failed.
+ */
+export function demoOwnerPage(name: string, viewport: { width: number; height: number }) {
+  const session = {} as { browser: Browser; page: Page };
+  beforeAll(async () => {
+    session.browser = await launchBrowser();
+    session.page = await (await session.browser.newContext({ viewport })).newPage();
+    await signInToDashboard(session.page, login('demo@edgepost.test'));
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+  });
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    await session.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
+  });
+  return session;
 }

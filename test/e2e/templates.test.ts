@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { SCREENSHOT_DIR, dashboardUrl, expectAccessible as expectAccessibleOn, launchBrowser, login, mailbox, signInToDashboard, uniqueEmail } from './helpers';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { SCREENSHOT_DIR, dashboardUrl, demoOwnerPage, expectAccessible as expectAccessibleOn, login, mailbox, uniqueEmail } from './helpers';
 
 /**
  * The template and sending-domain screens in a real browser, as the seeded demo owner (a paid
@@ -18,23 +18,10 @@ const JOURNEY_TIMEOUT = 150_000;
 /** GrapesJS is a large chunk, parsed on first use. */
 const VISUAL_EDITOR_TIMEOUT = 45_000;
 
-let browser: Browser;
+const session = demoOwnerPage('templates', DESKTOP);
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
-  await signInToDashboard(page, login('demo@edgepost.test'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-// A failed step leaves a picture of what the page showed instead.
-afterEach(async ({ task }) => {
-  if (task.result?.state !== 'fail') return;
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `templates-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
+beforeAll(() => {
+  page = session.page;
 });
 
 /**
