@@ -23,6 +23,14 @@ describe('signup', () => {
     expect(me.json.permissions).toContain('members:write');
   });
 
+  it('never gives a workspace a platform mailbox as its slug (free plans send as <slug>@ the platform domain)', async () => {
+    for (const name of ['Postmaster', 'ABUSE', 'Unsubscribe', 'No-Reply']) {
+      const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: name, email: uniqueEmail(), password: PASSWORD } });
+      expect(res.status).toBe(201);
+      expect(res.json.tenant.slug).toMatch(new RegExp(`^${name.toLowerCase()}-\\d+$`));
+    }
+  });
+
   it('refuses a weak password and says why', async () => {
     for (const password of ['short', 'password123', 'qwertyuiop12']) {
       const res = await call('/v1/auth/signup', { body: { captcha_token: CAPTCHA_PASS, tenant_name: 'Weak Co', email: uniqueEmail(), password } });

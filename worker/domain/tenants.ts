@@ -13,10 +13,21 @@ export function slugify(name: string): string {
   return base || 'tenant';
 }
 
+/**
+ * Slugs no workspace gets: free plans send as `<slug>@<platform domain>`, and these mailboxes belong to
+ * the platform — RFC 2142's (postmaster, abuse, …), the unsubscribe and bounce addresses Edgepost itself
+ * uses there, and the usual system names. A workspace called "Abuse" becomes `abuse-2`.
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  'abuse', 'admin', 'administrator', 'bounce', 'bounces', 'dmarc', 'hostmaster', 'mailer-daemon', 'noc', 'no-reply',
+  'noreply', 'postmaster', 'root', 'security', 'unsubscribe', 'webmaster',
+]);
+
 /** A unique slug: `acme`, then `acme-2`, `acme-3`… */
 export async function uniqueSlug(db: DB, name: string): Promise<string> {
   const base = slugify(name);
   const taken = new Set((await db.select({ slug: tenants.slug }).from(tenants).where(like(tenants.slug, `${base}%`)).all()).map((r) => r.slug));
+  if (RESERVED_SLUGS.has(base)) taken.add(base);
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
