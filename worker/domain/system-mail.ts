@@ -1,4 +1,5 @@
-import type { Env } from '../env';
+import { config, type Env } from '../env';
+import type { SmtpConfig } from '../transports/smtp';
 
 export interface SystemEmail {
   to: string;
@@ -17,6 +18,15 @@ ${mail.paragraphs.map((p) => `<p style="line-height:1.5">${esc(p)}</p>`).join('\
 ${mail.action ? `<p><a href="${esc(mail.action.url)}" style="display:inline-block;background:#4338ca;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none">${esc(mail.action.label)}</a></p><p style="font-size:12px;color:#4b5563">Or paste this link into your browser: ${esc(mail.action.url)}</p>` : ''}
 <p style="font-size:12px;color:#4b5563">— Edgepost</p></body></html>`;
   return { text, html };
+}
+
+/**
+ * The platform's SMTP relay (maildev locally): system mail, and test sends until tenants' own
+ * transports arrive with the delivery engine.
+ */
+export function platformSmtp(env: Env): SmtpConfig {
+  const cfg = config(env);
+  return { host: cfg.SMTP_HOST, port: cfg.SMTP_PORT, username: env.SMTP_USER, password: env.SMTP_PASS, startTls: cfg.SMTP_PORT === 587 };
 }
 
 /** Platform mail goes through the jobs queue: retried with backoff, never lost with a request. */

@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { auditLog, contacts, templates } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
-import { config, type Env } from '../env';
+import type { Env } from '../env';
 import { newId, ID_PREFIX } from '../lib/ids';
 import { notFound, Problem, validationProblem } from '../lib/problem';
+import { formatPostalAddress } from '../mail/footer';
 import { sampleContact } from '../mail/merge-variables';
-import { openSmtpSession, type SmtpConfig } from '../transports/smtp';
+import { openSmtpSession } from '../transports/smtp';
 import { auditStatement, type AuditInput } from './audit';
 import { checkSyntax, normalizeEmail } from './email-validation';
 import { assertWithinRate } from './rate-limit';
@@ -15,6 +16,7 @@ import { compileOrProblem, mergeContext } from './template-content';
 import { templateVersionContent } from './template-versions';
 import { getTenant } from './tenant-settings';
 import { storeMessageView } from './message-views';
+import { platformSmtp } from './system-mail';
 
 export const MAX_TEST_RECIPIENTS = 5;
 /** Test emails per workspace and hour: enough to iterate on a template, too few to be a way to send mail. */
@@ -27,15 +29,6 @@ export interface TestSendInput {
   version?: number;
   /** A verified domain's address; the platform address of the workspace when absent. */
   from_email?: string;
-}
-
-/**
- * The platform's SMTP relay (maildev locally). Tenants' own transports arrive with the delivery
- * engine; test sends then go through the tenant's transport like its campaigns.
- */
-export function platformSmtp(env: Env): SmtpConfig {
-  const cfg = config(env);
-  return { host: cfg.SMTP_HOST, port: cfg.SMTP_PORT, username: env.SMTP_USER, password: env.SMTP_PASS, startTls: cfg.SMTP_PORT === 587 };
 }
 
 function testRecipients(raw: string[]): string[] {
@@ -61,11 +54,8 @@ export async function sendTemplateTest(env: Env, scope: TenantScope, templateId:
   const content = await templateVersionContent(scope, templateId, input.version ?? template.version);
   const compiled = compileOrProblem(content);
   const [tenant, context] = await Promise.all([getTenant(scope.db, scope.tenantId), mergeContext(scope)]);
-  if (!tenant.postalAddress) {
-    throw new Problem('unprocessable', 'Add your postal address in Settings first: every email carries it in the footer (CAN-SPAM, GDPR).', {
-      extensions: { code: 'postal_address_required' },
-    });
-  }
+  // The footer's own check, made before anything is sent or taken from the hourly allowance.
+  formatPostalAddress(tenant.postalAddress);
   let contact = { ...sampleContact(context.fields), id: 'sample' };
   if (input.contact_id) {
     const row = await scope.db.select().from(contacts).where(scope.own(contacts, eq(contacts.id, input.contact_id))).get();

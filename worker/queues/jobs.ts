@@ -5,6 +5,7 @@ import { runContactBulk } from '../domain/contact-bulk';
 import { runContactExport } from '../domain/contact-export';
 import { CONTACT_IMPORT_JOB, runContactImport } from '../domain/contact-import';
 import { updateJob } from '../domain/jobs';
+import { platformSmtp } from '../domain/system-mail';
 import { runTenantExport } from '../domain/tenant-lifecycle';
 import type { Env, JobMessage } from '../env';
 import { config } from '../env';
@@ -23,11 +24,7 @@ export function backoffSeconds(attempt: number): number {
 async function runJob(msg: JobMessage, env: Env): Promise<void> {
   switch (msg.type) {
     case 'system_email': {
-      const cfg = config(env);
-      await sendSimpleSmtp(
-        { host: cfg.SMTP_HOST, port: cfg.SMTP_PORT, username: env.SMTP_USER, password: env.SMTP_PASS, startTls: cfg.SMTP_PORT === 587 },
-        { from: cfg.MAIL_FROM, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html },
-      );
+      await sendSimpleSmtp(platformSmtp(env), { from: config(env).MAIL_FROM, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
       return;
     }
     case 'job':
