@@ -13,10 +13,12 @@ export interface Env {
   GOVERNOR: DurableObjectNamespace<TenantGovernor>;
   KILL_SWITCH: DurableObjectNamespace<KillSwitch>;
   CAMPAIGN_RUNNER: DurableObjectNamespace<CampaignRunner>;
-  SEND_QUEUE: Queue;
+  SEND_QUEUE: Queue<SendJob>;
   EVENTS_QUEUE: Queue;
   WEBHOOKS_QUEUE: Queue;
   JOBS_QUEUE: Queue<JobMessage>;
+  /** Cloudflare Email Service (`[[send_email]]`): the `cloudflare` transport, transactional mail only. */
+  EMAIL?: SendEmail;
 
   APP_ENV: string;
   PUBLIC_API_URL: string;
@@ -30,6 +32,8 @@ export interface Env {
   /** DKIM selector of the platform domain's key (PLATFORM_DKIM_PRIVATE_KEY). */
   PLATFORM_DKIM_SELECTOR: string;
   LOG_LEVEL?: string;
+  /** How long a send consumer's claim on a message holds before a crashed consumer's work is taken over (default 120). */
+  SEND_CLAIM_LEASE_SECONDS?: string;
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
   TURNSTILE_SITE_KEY?: string;
   TURNSTILE_SECRET_KEY?: string;
@@ -54,6 +58,13 @@ export interface Env {
 export type JobMessage =
   | { type: 'system_email'; to: string; subject: string; text: string; html: string }
   | { type: 'job'; jobId: string; tenantId: string };
+
+/** One recipient's message on the send queue; the row in `messages` holds everything else. */
+export interface SendJob {
+  tenantId: string;
+  campaignId: string;
+  messageId: string;
+}
 
 const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)');
 

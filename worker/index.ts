@@ -1,10 +1,12 @@
 import { createApp } from './app';
-import type { Env, JobMessage } from './env';
+import type { Env, JobMessage, SendJob } from './env';
 import { handleJobs } from './queues/jobs';
+import { handleSend, handleSendDeadLetters } from './queues/send';
 import { log } from './lib/log';
 import { getDb } from './db/client';
 import { runHygiene } from './domain/hygiene';
 import { recheckDomains } from './domain/sending-domains';
+import { runCampaignCron } from './domain/campaign-cron';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
 
@@ -17,8 +19,12 @@ export default {
     switch (batch.queue) {
       case 'edgepost-jobs':
         return handleJobs(batch as MessageBatch<JobMessage>, env, ctx);
+      case 'edgepost-send':
+        return handleSend(batch as MessageBatch<SendJob>, env, ctx);
+      case 'edgepost-send-dlq':
+        return handleSendDeadLetters(batch as MessageBatch<SendJob>, env);
       default:
-        // send/events/webhooks consumers arrive with the delivery and tracking issues; until then
+        // events/webhooks consumers arrive with the tracking issue; until then
         // their messages are retried rather than acknowledged, so nothing is silently lost.
         log('warn', 'queue_without_consumer', { queue: batch.queue, count: batch.messages.length });
         batch.retryAll({ delaySeconds: 60 });
@@ -31,5 +37,6 @@ export default {
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runHygiene(env, getDb(env)));
     // A few due domains per minute spreads the daily DNS re-checks over the day.
     ctx.waitUntil(recheckDomains(env, getDb(env), controller.scheduledTime));
+    ctx.waitUntil(runCampaignCron(env, getDb(env), controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env, JobMessage>;
+} satisfies ExportedHandler<Env, JobMessage | SendJob>;

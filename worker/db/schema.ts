@@ -40,6 +40,10 @@ export const tenants = sqliteTable('tenants', {
   brand: text('brand', { mode: 'json' }).$type<Brand>(),
   /** Owners can require two-factor authentication of every member. */
   require2fa: integer('require_2fa', { mode: 'boolean' }).notNull().default(false),
+  /** Super-admin overrides of the plan's limits and of the warm-up. */
+  limitOverrides: text('limit_overrides', { mode: 'json' }).$type<LimitOverrides>(),
+  /** The first campaign or transactional send: the warm-up schedule counts days from here. */
+  sendingStartedAt: ts('sending_started_at'),
   /** Set when the owner closes the account; the cron purges everything after purge_after. */
   closedAt: ts('closed_at'),
   purgeAfter: ts('purge_after'),
@@ -623,3 +627,199 @@ export type Template = typeof templates.$inferSelect;
 export type TemplateVersion = typeof templateVersions.$inferSelect;
 export type SendingDomain = typeof sendingDomains.$inferSelect;
 export type DkimKey = typeof dkimKeys.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------
+// Delivery: transports, campaigns, messages
+
+/**
+ * What a super-admin may override of a tenant's plan (and of its warm-up). Absent keys follow the plan.
+ * Stored on the tenant so the send consumer reads plan and overrides in the query it makes anyway.
+ */
+export interface LimitOverrides {
+  max_contacts?: number;
+  monthly_emails?: number;
+  daily_emails?: number;
+  max_users?: number;
+  max_domains?: number;
+  api_rate_per_minute?: number;
+  send_rate_per_hour?: number;
+  /** Skip the warm-up schedule entirely (an established sender moving to Edgepost). */
+  warmup_complete?: boolean;
+}
+
+export const TRANSPORT_KINDS = ['smtp', 'ses', 'sendgrid', 'mailgun', 'postmark', 'resend', 'cloudflare'] as const;
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
+export const MAIL_STREAMS = ['marketing', 'transactional'] as const;
+export type MailStream = (typeof MAIL_STREAMS)[number];
+
+/** A tenant's own way out: an SMTP relay or an ESP account. Without one, the platform relay is used. */
+export const transports = sqliteTable(
+  'transports',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: TRANSPORT_KINDS }).notNull(),
+    /** Non-secret settings (host, port, security, region, API base…), shown back to the tenant. */
+    settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Secret settings (passwords, API keys) as JSON sealed with AES-256-GCM; never returned by the API. */
+    credentialsEnc: text('credentials_enc'),
+    /** Consecutive failed sends or connection tests; the router fails over past a threshold. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lastError: text('last_error'),
+    lastFailureAt: ts('last_failure_at'),
+    lastSuccessAt: ts('last_success_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [uniqueIndex('transports_tenant_name').on(t.tenantId, t.name)],
+);
+
+/**
+ * Which transport carries which stream, optionally per sending domain (`domain` '*' is the default),
+ * with a fallback used while the primary keeps failing.
+ */
+export const transportRoutes = sqliteTable(
+  'transport_routes',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    stream: text('stream', { enum: MAIL_STREAMS }).notNull(),
+    domain: text('domain').notNull().default('*'),
+    transportId: text('transport_id').notNull().references(() => transports.id, { onDelete: 'cascade' }),
+    fallbackTransportId: text('fallback_transport_id').references(() => transports.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('transport_routes_tenant_stream_domain').on(t.tenantId, t.stream, t.domain)],
+);
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** Whom a campaign goes to: the union of the includes, minus the excludes, minus suppressions. */
+export interface CampaignAudience {
+  /** Every subscribed contact of the workspace; the other includes are ignored. */
+  all?: boolean;
+  lists?: string[];
+  segments?: string[];
+  tags?: string[];
+  contact_ids?: string[];
+  /** Set on resend-to-unopened follow-ups: who was sent that campaign and has not opened it. */
+  unopened_of?: string;
+  exclude_lists?: string[];
+  exclude_segments?: string[];
+  exclude_tags?: string[];
+}
+
+export interface AbVariant {
+  /** 'A'…'D'. */
+  key: string;
+  subject?: string | null;
+  preheader?: string | null;
+  template_id?: string | null;
+  template_version?: number | null;
+}
+
+export interface AbTest {
+  variants: AbVariant[];
+  /** Percent of the audience that gets the variants (split evenly); the rest gets the winner. */
+  test_percent: number;
+  metric: 'opens' | 'clicks';
+  wait_hours: number;
+  /** Set by the engine: when the test phase's messages were all handed out, and what won. */
+  test_started_at?: string | null;
+  winner?: string | null;
+  winner_decided_at?: string | null;
+}
+
+export interface CampaignSchedule {
+  /** ISO local date-time without offset, e.g. "2026-12-01T09:00". */
+  local_time: string;
+  timezone: string;
+  /** Deliver at local_time in each recipient's own time zone (contacts without one use `timezone`). */
+  recipient_timezone: boolean;
+}
+
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    status: text('status', { enum: CAMPAIGN_STATUSES }).notNull().default('draft'),
+    audience: text('audience', { mode: 'json' }).$type<CampaignAudience>().notNull(),
+    templateId: text('template_id').references(() => templates.id, { onDelete: 'set null' }),
+    /** Pinned when sending starts: later template edits never change a campaign in flight. */
+    templateVersion: integer('template_version'),
+    subject: text('subject'),
+    preheader: text('preheader'),
+    fromName: text('from_name'),
+    /** A verified domain's address; the workspace's platform address when null. */
+    fromEmail: text('from_email'),
+    replyTo: text('reply_to'),
+    trackOpens: integer('track_opens', { mode: 'boolean' }).notNull().default(true),
+    trackClicks: integer('track_clicks', { mode: 'boolean' }).notNull().default(true),
+    schedule: text('schedule', { mode: 'json' }).$type<CampaignSchedule>(),
+    /** The earliest moment the campaign may start (UTC), derived from `schedule`. */
+    scheduledAt: ts('scheduled_at'),
+    abTest: text('ab_test', { mode: 'json' }).$type<AbTest>(),
+    /** The campaign a resend-to-unopened follow-up was made from. */
+    parentId: text('parent_id'),
+    /** Recipients when the fan-out finished; progress counts come from `messages`. */
+    totalRecipients: integer('total_recipients'),
+    failureReason: text('failure_reason'),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [index('campaigns_tenant_list').on(t.tenantId, t.deletedAt, t.status, t.id), index('campaigns_due').on(t.status, t.scheduledAt)],
+);
+
+export const MESSAGE_STATUSES = ['pending', 'queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled', 'skipped'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/**
+ * One row per recipient of a campaign, written before anything is enqueued. The unique
+ * (campaign, contact) key is the idempotency key: a re-delivered send job finds the row sent and
+ * skips it; a claim (status `sending` + `claimed_at`) keeps two consumers from sending it at once.
+ */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    campaignId: text('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    email: text('email').notNull(),
+    stream: text('stream', { enum: MAIL_STREAMS }).notNull().default('marketing'),
+    variant: text('variant'),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('pending'),
+    /** Not before this moment (recipient-time-zone delivery); the runner enqueues rows as they fall due. */
+    sendAfter: ts('send_after').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    claimedAt: ts('claimed_at'),
+    transportId: text('transport_id'),
+    providerMessageId: text('provider_message_id'),
+    error: text('error'),
+    queuedAt: ts('queued_at'),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_campaign_contact').on(t.campaignId, t.contactId),
+    // Dispatch ("pending rows due now, oldest first") and progress counts per status.
+    index('messages_campaign_status').on(t.campaignId, t.status, t.sendAfter),
+    index('messages_tenant_sent').on(t.tenantId, t.sentAt),
+    index('messages_provider_id').on(t.providerMessageId),
+    // The foreign-key action when a contact is purged, and a contact's messages.
+    index('messages_contact').on(t.contactId),
+  ],
+);
+
+export type Transport = typeof transports.$inferSelect;
+export type TransportRoute = typeof transportRoutes.$inferSelect;
+export type Campaign = typeof campaigns.$inferSelect;
+export type Message = typeof messages.$inferSelect;

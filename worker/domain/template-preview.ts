@@ -14,7 +14,7 @@ interface PreviewChecks {
   sanitizerChanges: string[];
 }
 
-async function render(scope: TenantScope, context: MergeContext, compiled: CompiledTemplate, contactId: string | undefined, checks: PreviewChecks) {
+export async function renderPreview(scope: TenantScope, context: MergeContext, compiled: CompiledTemplate, contactId: string | undefined, checks: PreviewChecks) {
   let contact = sampleContact(context.fields);
   if (contactId) {
     const row = await scope.get(contacts, contactId, 'Contact');
@@ -33,7 +33,7 @@ async function render(scope: TenantScope, context: MergeContext, compiled: Compi
 export async function previewContent(scope: TenantScope, input: ContentInput & { contact_id?: string }) {
   const context = await mergeContext(scope);
   const prepared = prepareContent(input, context.fields.map((f) => f.key));
-  return render(scope, context, prepared.compiled, input.contact_id, prepared);
+  return renderPreview(scope, context, prepared.compiled, input.contact_id, prepared);
 }
 
 /** A saved template (its latest or a given version) rendered for a contact or the sample recipient. */
@@ -42,7 +42,7 @@ export async function previewTemplate(scope: TenantScope, id: string, opts: { co
   const content = opts.version ? await getTemplateVersion(scope, id, opts.version) : t;
   const compiled = compileOrProblem({ subject: content.subject, preheader: content.preheader, html: content.html, text: content.textOverride });
   const context = await mergeContext(scope);
-  return render(scope, context, compiled, opts.contact_id, { unknownVariables: unknownVariables(compiled.variables, context.fields.map((f) => f.key)), sanitizerChanges: [] });
+  return renderPreview(scope, context, compiled, opts.contact_id, { unknownVariables: unknownVariables(compiled.variables, context.fields.map((f) => f.key)), sanitizerChanges: [] });
 }
 
 export async function templateMergeTags(scope: TenantScope) {

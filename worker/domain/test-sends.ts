@@ -29,6 +29,8 @@ export interface TestSendInput {
   version?: number;
   /** A verified domain's address; the platform address of the workspace when absent. */
   from_email?: string;
+  /** A campaign's own subject and preheader over the template's (campaign test sends). */
+  overrides?: { subject?: string | null; preheader?: string | null };
 }
 
 function testRecipients(raw: string[]): string[] {
@@ -51,7 +53,8 @@ export async function sendTemplateTest(env: Env, scope: TenantScope, templateId:
   const to = testRecipients(input.to);
   const template = await scope.get(templates, templateId, 'Template');
   if (template.deletedAt) throw notFound('Template');
-  const content = await templateVersionContent(scope, templateId, input.version ?? template.version);
+  const base = await templateVersionContent(scope, templateId, input.version ?? template.version);
+  const content = { ...base, subject: input.overrides?.subject || base.subject, preheader: input.overrides?.preheader ?? base.preheader };
   const compiled = compileOrProblem(content);
   const [tenant, context] = await Promise.all([getTenant(scope.db, scope.tenantId), mergeContext(scope)]);
   // The footer's own check, made before anything is sent or taken from the hourly allowance.

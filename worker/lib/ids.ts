@@ -62,4 +62,8 @@ export const ID_PREFIX = {
   dkimKey: 'dkk',
   /** Test sends: tracking and unsubscribe links in them never change a contact. */
   testMessage: 'tst',
+  transport: 'trn',
+  transportRoute: 'trr',
+  campaign: 'cmp',
+  message: 'msg',
 } as const;
