@@ -23,6 +23,10 @@ export interface Stack {
   /** Set when the dashboard did not build or start; the rest of the stack runs without it. */
   dashboardError?: string;
   services: Partial<Record<'maildev' | 'api' | 'dashboard', Service>>;
+  /** Kills the API's process group with SIGKILL, as a crash would. */
+  crashApi(): Promise<void>;
+  /** Starts the API again on the same state, ports and variables. */
+  restartApi(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -33,6 +37,8 @@ export interface StartOptions {
   quiet?: boolean;
   /** false: no dashboard build or Pages process (benchmarks). */
   dashboard?: boolean;
+  /** Worker variables over the defaults (e.g. shorter delivery timings for fault tests). */
+  vars?: Record<string, string>;
   log?: (message: string) => void;
 }
 

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDevVars, DEV_VARS_FILE } from './dev-vars.mjs';
 import { DEV_STATE_DIR, ROOT } from './lib/paths.mjs';
-import { assertPortFree, runCommand, spawnService, stopAll, stopService, waitForHttp } from './lib/processes.mjs';
+import { assertPortFree, crashService, runCommand, spawnService, stopAll, stopService, waitForHttp } from './lib/processes.mjs';
 import { API_WORKER_NAME, DASHBOARD_BUILD, writePagesProject } from './lib/pages-project.mjs';
 import { applyMigrations, spawnWrangler } from './lib/wrangler.mjs';
 import { seed, seedAccounts } from './seed.mjs';
@@ -48,14 +48,14 @@ async function startMaildev(ports, quiet) {
 }
 
 /** The worker's URL and SMTP settings follow the ports, so a stack on other ports is consistent. */
-async function startApi({ ports, stateDir, envFile, env, quiet }) {
+async function startApi({ ports, stateDir, envFile, env, quiet, vars = {} }) {
   const urls = urlsFor(ports);
+  const settings = { PUBLIC_API_URL: urls.api, DASHBOARD_ORIGIN: urls.dashboard, SMTP_HOST: HOST, SMTP_PORT: String(ports.smtp), ...vars };
   const api = spawnWrangler(
     'api',
     [
       'dev', '--ip', HOST, '--port', String(ports.api), '--persist-to', stateDir, '--env-file', envFile,
-      '--var', `PUBLIC_API_URL:${urls.api}`, '--var', `DASHBOARD_ORIGIN:${urls.dashboard}`,
-      '--var', `SMTP_HOST:${HOST}`, '--var', `SMTP_PORT:${ports.smtp}`,
+      ...Object.entries(settings).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
       '--show-interactive-dev-session=false',
     ],
     { env, quiet },
@@ -109,6 +109,11 @@ async function startDashboard({ ports, stateDir, vars, env, quiet }) {
  *
  * The dashboard is optional: if it does not build or start, `dashboardError` says why and the
  * rest runs without it. `dashboard: false` (benchmarks) skips it altogether.
+ *
+ * - `vars`: worker variables over the defaults (fault tests shorten delivery timings, benchmarks
+ *   point SMTP_PORT at a discarding sink).
+ * - The result's `crashApi()` kills the API's processes at once (SIGKILL, as a crash would) and
+ *   `restartApi()` starts it again on the same state.
  */
 export async function startStack({
   ports = DEFAULT_PORTS,
@@ -117,6 +122,7 @@ export async function startStack({
   fresh = false,
   quiet = false,
   dashboard = true,
+  vars = {},
   log = (message) => console.log(message),
 } = {}) {
   assertNodeVersion();
@@ -137,7 +143,8 @@ export async function startStack({
     log('Starting maildev…');
     services.maildev = await startMaildev(ports, quiet);
     log('Starting the API (wrangler dev)…');
-    services.api = await startApi({ ports, stateDir, envFile, env, quiet });
+    const apiOptions = { ports, stateDir, envFile, env, quiet, vars };
+    services.api = await startApi(apiOptions);
     let dashboardError = await built;
     if (dashboard && !dashboardError) {
       log('Starting the dashboard (wrangler pages dev)…');
@@ -153,6 +160,10 @@ export async function startStack({
       logins: seedAccounts(vars).map(({ label, user }) => ({ label, email: user.email, password: user.password, totpSecret: user.totpSecret ?? null })),
       dashboardError: dashboardError?.message,
       services,
+      crashApi: () => crashService(services.api),
+      restartApi: async () => {
+        services.api = await startApi(apiOptions);
+      },
     };
   } catch (err) {
     await stopAll();

@@ -32,8 +32,15 @@ export interface Env {
   /** DKIM selector of the platform domain's key (PLATFORM_DKIM_PRIVATE_KEY). */
   PLATFORM_DKIM_SELECTOR: string;
   LOG_LEVEL?: string;
-  /** How long a send consumer's claim on a message holds before a crashed consumer's work is taken over (default 120). */
+  /**
+   * Delivery timings, tunable so fault tests finish in minutes: how long a send consumer's claim on a
+   * message holds before a crashed consumer's work is taken over (default 120 s), after how long a
+   * queued message no consumer picked up is enqueued again (default 600 s), and the first retry
+   * delay of a temporary failure, doubled per attempt (default 30 s).
+   */
   SEND_CLAIM_LEASE_SECONDS?: string;
+  SEND_REQUEUE_AFTER_SECONDS?: string;
+  SEND_RETRY_BASE_SECONDS?: string;
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
   TURNSTILE_SITE_KEY?: string;
   TURNSTILE_SECRET_KEY?: string;

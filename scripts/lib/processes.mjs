@@ -78,6 +78,13 @@ function killGroup(service, signal) {
 }
 
 /** SIGTERM to the group, SIGKILL after `graceMs`; then SIGKILL again for stragglers (workerd). */
+/** Kills a service's whole process group at once, as a crash would: no shutdown handlers run. */
+export async function crashService(service) {
+  if (service.child.pid === undefined) return;
+  killGroup(service, 'SIGKILL');
+  await service.exited;
+}
+
 export async function stopService(service, graceMs = 5_000) {
   if (service.child.pid === undefined) return;
   killGroup(service, 'SIGTERM');

@@ -18,8 +18,11 @@ export interface VariantResult {
 /** Sent messages and unique openers/clickers per variant of the test share. */
 export async function variantResults(db: DB, c: Pick<Campaign, 'id' | 'tenantId' | 'abTest'>): Promise<VariantResult[]> {
   if (!c.abTest) return [];
+  // Qualified by hand: drizzle writes columns in a select list without their table, and inside the
+  // subquery a bare contact_id would be the event's own.
+  const recipient = sql`${sql.identifier('messages')}.${sql.identifier('contact_id')}`;
   const engaged = (type: 'open' | 'click') =>
-    sql<number>`count(distinct case when exists (select 1 from ${contactEvents} e where e.tenant_id = ${c.tenantId} and e.type = ${sql.raw(`'${type}'`)} and e.campaign_id = ${c.id} and e.contact_id = ${messages.contactId}) then ${messages.contactId} end)`;
+    sql<number>`count(distinct case when exists (select 1 from ${contactEvents} e where e.tenant_id = ${c.tenantId} and e.type = ${sql.raw(`'${type}'`)} and e.campaign_id = ${c.id} and e.contact_id = ${recipient}) then ${recipient} end)`;
   const rows = await db
     .select({ key: messages.variant, sent: sql<number>`count(*)`, opens: engaged('open'), clicks: engaged('click') })
     .from(messages)

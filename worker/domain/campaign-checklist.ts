@@ -73,11 +73,13 @@ export async function campaignChecklist(env: Env, scope: TenantScope, c: Campaig
   }
   add(subject ? { key: 'subject', label: 'Subject line', state: 'pass', detail: `“${subject}”`, required: true } : { key: 'subject', label: 'Subject line', state: 'fail', detail: 'Set a subject line.', required: true });
 
-  const recipients = await countAudience(scope, c.audience);
+  // A list or segment deleted since the campaign was saved makes the audience invalid, not the checklist fail.
+  const audience = await countAudience(scope, c.audience).then((n) => ({ n, error: null }), (e: Error) => ({ n: 0, error: e.message }));
+  const recipients = audience.n;
   add(
     recipients
       ? { key: 'audience', label: 'Audience', state: 'pass', detail: `${recipients.toLocaleString('en')} subscribed recipients.`, required: true }
-      : { key: 'audience', label: 'Audience', state: 'fail', detail: 'The audience has no subscribed, unsuppressed contacts.', required: true },
+      : { key: 'audience', label: 'Audience', state: 'fail', detail: audience.error ?? 'The audience has no subscribed, unsuppressed contacts.', required: true },
   );
 
   const status = await sendingStatus(env, scope.db, scope.tenantId);

@@ -9,11 +9,10 @@ import { HOLDOUT } from './campaign-fanout';
 export const QUEUE_BATCH_LIMIT = 100;
 /** Rows handed to the queue per runner step. */
 export const DISPATCH_MAX = 1000;
-/** A row queued this long ago and never picked up is enqueued again (a lost queue message). */
-export const QUEUED_OVERDUE_MS = 10 * 60_000;
-
 /** How long a consumer's claim on a row holds before another may take it (a consumer that died). */
 export const claimLeaseMs = (env: Pick<Env, 'SEND_CLAIM_LEASE_SECONDS'>) => Number(env.SEND_CLAIM_LEASE_SECONDS ?? 120) * 1000;
+/** A row queued this long ago and never picked up is enqueued again (a lost queue message). */
+const requeueAfterMs = (env: Pick<Env, 'SEND_REQUEUE_AFTER_SECONDS'>) => Number(env.SEND_REQUEUE_AFTER_SECONDS ?? 600) * 1000;
 
 const notHoldout = or(isNull(messages.variant), ne(messages.variant, HOLDOUT));
 
@@ -69,7 +68,7 @@ export async function requeueStale(env: Env, db: DB, campaign: { id: string; ten
       and(
         eq(messages.campaignId, campaign.id),
         or(
-          and(sql`${messages.status} = 'queued'`, lt(messages.queuedAt, new Date(now - QUEUED_OVERDUE_MS))),
+          and(sql`${messages.status} = 'queued'`, lt(messages.queuedAt, new Date(now - requeueAfterMs(env)))),
           and(sql`${messages.status} = 'sending'`, lt(messages.claimedAt, new Date(now - claimLeaseMs(env)))),
         ),
       ),

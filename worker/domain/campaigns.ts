@@ -1,11 +1,11 @@
-import { and, count, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import { campaigns, messages, templates, type AbTest, type Campaign, type CampaignAudience, type CampaignSchedule, type CampaignStatus, type MessageStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import type { Env } from '../env';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { notFound, Problem, validationProblem } from '../lib/problem';
 import { audit, type AuditInput } from './audit';
-import { audienceIsEmpty } from './campaign-audience';
+import { pinAudience } from './campaign-audience';
 import { isTimeZone, scheduleStart } from './campaign-schedule';
 import { RESTORE_WINDOW_MS } from './contacts';
 
@@ -89,6 +89,7 @@ export const CAMPAIGN_CREATE_BUCKET = { name: 'campaign-create', spec: { capacit
 
 export async function createCampaign(scope: TenantScope, input: CampaignInput, actor: AuditInput['actor'], extra: { parentId?: string } = {}) {
   await checkReferences(scope, input);
+  await pinAudience(scope, input.audience);
   const c = await scope.insert(campaigns, {
     id: newId(ID_PREFIX.campaign),
     name: input.name,
@@ -133,6 +134,7 @@ export async function updateCampaign(scope: TenantScope, id: string, patch: Part
     });
   }
   await checkReferences(scope, patch);
+  if (patch.audience) await pinAudience(scope, patch.audience);
   const c = await transition(scope, id, EDITABLE, 'draft', columns(patch), 'edited');
   await audit(scope.db, { tenantId: scope.tenantId, actor, action: 'campaign.updated', target: { type: 'campaign', id }, metadata: { fields: Object.keys(patch) } });
   return c;
@@ -245,16 +247,4 @@ export function scheduleInstant(s: CampaignSchedule, now = Date.now()): number {
   const last = s.recipient_timezone ? start + 26 * 3600_000 : start;
   if (last <= now) throw validationProblem([{ field: 'local_time', message: 'The time is in the past.' }]);
   return start;
-}
-
-export const needsAudience = (c: Pick<Campaign, 'audience'>) => audienceIsEmpty(c.audience);
-
-/** Raw counts of the campaign's messages for tests and the runner: how many are still to settle. */
-export async function unsettledCount(db: TenantScope['db'], campaignId: string) {
-  const row = await db
-    .select({ n: count() })
-    .from(messages)
-    .where(and(eq(messages.campaignId, campaignId), sql`${messages.status} in ('pending', 'queued', 'sending')`))
-    .get();
-  return row?.n ?? 0;
 }

@@ -16,8 +16,8 @@ import { sendSimpleSmtp } from '../transports/smtp';
 const MAX_JOB_ATTEMPTS = 5;
 
 /** Exponential backoff with jitter: 30 s, 60 s, 120 s … capped at 1 h. */
-export function backoffSeconds(attempt: number): number {
-  const base = Math.min(3600, 30 * 2 ** Math.max(0, attempt - 1));
+export function backoffSeconds(attempt: number, firstDelaySeconds = 30): number {
+  const base = Math.min(3600, firstDelaySeconds * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 

@@ -16,6 +16,8 @@ import { errorFields, log } from '../lib/log';
 import { TransportError, type TransportSession } from '../transports/transport';
 import { backoffSeconds } from './jobs';
 
+const retryDelay = (env: Env, attempt: number) => backoffSeconds(attempt, Number(env.SEND_RETRY_BASE_SECONDS ?? 30));
+
 /** Matches max_retries of the send consumer in wrangler.toml: the next retry goes to the dead-letter queue. */
 export const MAX_SEND_ATTEMPTS = 8;
 /** Mid-batch, the kill switch and the campaign's status are looked at again this often. */
@@ -78,7 +80,7 @@ export async function handleSend(batch: MessageBatch<SendJob>, env: Env, _ctx: E
       await sendCampaignBatch(env, db, campaignId, group);
     } catch (err) {
       log('error', 'send_batch_failed', { campaign_id: campaignId, count: group.length, ...errorFields(err) });
-      for (const m of group) m.retry({ delaySeconds: backoffSeconds(m.attempts) });
+      for (const m of group) m.retry({ delaySeconds: retryDelay(env, m.attempts) });
     }
   }
 }
@@ -290,7 +292,7 @@ class BatchOutcome {
     const job = this.jobs.get(id)!;
     const reason = (err as Error)?.message?.slice(0, 500) ?? String(err);
     const hinted = err instanceof TransportError ? err.opts.retryAfterSeconds : undefined;
-    const delay = Math.max(hinted ?? 0, backoffSeconds(job.attempts));
+    const delay = Math.max(hinted ?? 0, retryDelay(this.env, job.attempts));
     if (job.attempts >= MAX_SEND_ATTEMPTS) this.write(id, { status: 'failed', error: reason, claimedAt: null }, false);
     else this.write(id, { status: 'queued', queuedAt: new Date(Date.now() + delay * 1000), error: reason, claimedAt: null }, false);
     job.retry({ delaySeconds: delay });
@@ -320,7 +322,7 @@ class BatchOutcome {
       recordContactEvents(scope, events),
       this.unused ? releaseSendPermits(this.env, this.tenantId, this.unused) : undefined,
       this.sentContacts.length || this.bounces.length ? recordDeliveryOutcomes(this.env, this.db, this.tenantId, { sent: this.sentContacts.length + this.bounces.length, bounced: this.bounces.length }) : undefined,
-      this.transportId ? recordTransportOutcome(this.env, this.db, this.transportId, { sent: this.sentContacts.length, failed: this.transportError ? 1 : 0, error: this.transportError }) : undefined,
+      recordTransportOutcome(this.env, this.db, this.transportId, { ok: this.sentContacts.length, failed: this.transportError ? 1 : 0, error: this.transportError ? String((this.transportError as Error).message ?? this.transportError) : undefined }),
     ]);
   }
 }
