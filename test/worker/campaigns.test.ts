@@ -9,7 +9,7 @@ import { campaignRunner } from '../../worker/domain/campaigns';
 import { KILL_SWITCH_CACHE_MS } from '../../worker/domain/kill-switch';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
 import { addContacts, createCampaign, sendingTenant, sinkMessagesTo, waitForCampaign } from './campaign-helpers';
-import { call, expectProblem, paidTenant, signupTenant } from './helpers';
+import { call, expectProblem, paidTenant, SELF_FETCH, signupTenant } from './helpers';
 
 const db = () => getDb(env);
 const rowsOf = (campaignId: string) => db().select().from(messages).where(eq(messages.campaignId, campaignId)).all();
@@ -117,6 +117,12 @@ describe('campaigns: sending', () => {
       expect(mine).toHaveLength(1);
       expect(mine[0]!.subject).toBe(`News for ${p.firstName}`);
     }
+    // "View in your browser" rebuilds the message from the pinned version for this recipient.
+    const mine = inbox.find((m) => m.to[0]!.address === people[1]!.email)! as unknown as { text: string };
+    const viewLink = mine.text.match(/https?:\/\/\S+\/t\/v\/\S+/)![0];
+    const view = await SELF_FETCH(viewLink);
+    expect(view.status).toBe(200);
+    expect(await view.text()).toContain(`Hello ${people[1]!.firstName},`);
     const rows = await rowsOf(id);
     expect(rows.every((r) => r.status === 'sent' && r.providerMessageId && r.sentAt)).toBe(true);
     const events = await db().select().from(contactEvents).where(and(eq(contactEvents.campaignId, id), eq(contactEvents.type, 'sent'))).all();

@@ -1,8 +1,13 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { campaigns, contacts, messages, tenants } from '../db/schema';
 import type { Env } from '../env';
+import { campaignSendContext } from './campaign-content';
+import { composeRecipientMessage } from './recipient-message';
 
 /**
  * "View in your browser" copies of messages that cannot be rebuilt later: test sends (campaign
- * messages are rebuilt from their pinned template version when the delivery engine lands). The HTML
+ * messages are rebuilt from their pinned template version, see campaignMessageView). The HTML
  * is exactly what was sent — links, pixel, footer — kept in R2 for VIEW_DAYS. Keys are the message
  * ids, which are time-ordered: listing from the start finds the oldest copies first.
  */
@@ -18,7 +23,40 @@ export async function storeMessageView(env: Env, m: { tenantId: string; messageI
   });
 }
 
+/**
+ * A campaign message rebuilt as it was sent: same pinned template version, same contact, same
+ * message id (so spintax picks the same words and the links are the same). Unavailable once the
+ * contact is gone (purged or anonymized people are not shown again) or the campaign deleted for good.
+ */
+async function campaignMessageView(env: Env, tenantId: string, messageId: string) {
+  const db = getDb(env);
+  const row = await db
+    .select({ message: messages, campaign: campaigns, contact: contacts, tenant: tenants })
+    .from(messages)
+    .innerJoin(campaigns, eq(campaigns.id, messages.campaignId))
+    .innerJoin(contacts, eq(contacts.id, messages.contactId))
+    .innerJoin(tenants, eq(tenants.id, messages.tenantId))
+    .where(and(eq(messages.id, messageId), eq(messages.tenantId, tenantId), eq(messages.status, 'sent')))
+    .get();
+  if (!row || row.contact.deletedAt) return null;
+  const ctx = await campaignSendContext(env, db, row.campaign, row.tenant);
+  const built = await composeRecipientMessage(env, {
+    compiled: await ctx.compiled(row.message.variant),
+    workspace: ctx.workspace,
+    tenant: row.tenant,
+    contact: row.contact,
+    messageId,
+    campaignId: row.campaign.id,
+    sender: ctx.sender,
+    fromName: ctx.fromName,
+    tracking: { opens: row.campaign.trackOpens, clicks: row.campaign.trackClicks },
+    viewOnline: true,
+  });
+  return { subject: built.subject, html: built.html };
+}
+
 export async function loadMessageView(env: Env, tenantId: string, messageId: string, now = Date.now()) {
+  if (messageId.startsWith('msg_')) return campaignMessageView(env, tenantId, messageId);
   const object = await env.FILES.get(keyOf(messageId));
   if (!object || object.customMetadata?.tenant !== tenantId || object.uploaded.getTime() < now - VIEW_DAYS * DAY_MS) return null;
   return { subject: object.customMetadata.subject ?? '', html: await object.text() };
