@@ -42,6 +42,14 @@ ON CONFLICT (slug) DO UPDATE SET name = excluded.name, plan_id = excluded.plan_i
 WHERE (tenants.name, tenants.plan_id, tenants.status) IS NOT (excluded.name, excluded.plan_id, excluded.status);`;
 }
 
+/**
+ * The demo tenant is an established sender (ARCHITECTURE.md): its first send was three months ago,
+ * so the warm-up schedule is behind it and it sends at its plan's rate. Set once.
+ */
+function establishedSender({ slug }, now) {
+  return `UPDATE tenants SET sending_started_at = ${now - 90 * 86_400_000} WHERE slug = ${lit(slug)} AND sending_started_at IS NULL;`;
+}
+
 /** Set once: an address the demo user changes in Settings stays as they left it. */
 function initialAddress({ slug, country, postalAddress }, now) {
   return `UPDATE tenants SET postal_address = ${lit(JSON.stringify(postalAddress))}, country = coalesce(country, ${lit(country)}), updated_at = ${now}
@@ -103,7 +111,7 @@ async function seedAccountsSql(context) {
   const statements = [];
   for (const { tenant, user } of accounts) {
     statements.push(upsertTenant(tenant, now), upsertVerifiedUser(user, hashes.get(user.email), now), upsertMembership(tenant.slug, user.email, 'owner'));
-    if (tenant.postalAddress) statements.push(initialAddress(tenant, now));
+    if (tenant.postalAddress) statements.push(initialAddress(tenant, now), establishedSender(tenant, now));
     if (user.totpSecret) statements.push(...(await enrolTotpSql(user, context)));
   }
   return statements;

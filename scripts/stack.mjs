@@ -8,6 +8,7 @@ import { assertPortFree, crashService, runCommand, spawnService, stopAll, stopSe
 import { API_WORKER_NAME, DASHBOARD_BUILD, writePagesProject } from './lib/pages-project.mjs';
 import { applyMigrations, spawnWrangler } from './lib/wrangler.mjs';
 import { seed, seedAccounts } from './seed.mjs';
+import { seedCampaigns } from './seed-campaigns.mjs';
 import { vendorAssets } from './vendor-assets.mjs';
 
 export const HOST = '127.0.0.1';
@@ -122,7 +123,7 @@ export async function startStack({
   fresh = false,
   quiet = false,
   dashboard = true,
-  vars = {},
+  vars: workerVars = {},
   log = (message) => console.log(message),
 } = {}) {
   assertNodeVersion();
@@ -143,8 +144,10 @@ export async function startStack({
     log('Starting maildev…');
     services.maildev = await startMaildev(ports, quiet);
     log('Starting the API (wrangler dev)…');
-    const apiOptions = { ports, stateDir, envFile, env, quiet, vars };
+    const apiOptions = { ports, stateDir, envFile, env, quiet, vars: workerVars };
     services.api = await startApi(apiOptions);
+    const demo = seedAccounts(vars).find((a) => a.tenant.slug === 'demo');
+    await seedCampaigns({ apiUrl: urlsFor(ports).api, login: { email: demo.user.email, password: demo.user.password }, log });
     let dashboardError = await built;
     if (dashboard && !dashboardError) {
       log('Starting the dashboard (wrangler pages dev)…');

@@ -10,6 +10,7 @@ import { KILL_SWITCH_CACHE_MS } from '../../worker/domain/kill-switch';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
 import { addContacts, createCampaign, sendingTenant, sinkMessagesTo, waitForCampaign } from './campaign-helpers';
 import { call, expectProblem, paidTenant, SELF_FETCH, signupTenant } from './helpers';
+import { superAdminSession } from './super-admin';
 
 const db = () => getDb(env);
 const rowsOf = (campaignId: string) => db().select().from(messages).where(eq(messages.campaignId, campaignId)).all();
@@ -218,6 +219,28 @@ describe('campaigns: sending', () => {
       await ks.release({ tenantId: s.tenantId });
     }
   }, 80_000);
+});
+
+describe('campaigns: dead letters', () => {
+  it('a replayed dead letter reopens its finished campaign, is sent, and the campaign finishes again', async () => {
+    const s = await sendingTenant();
+    const people = await addContacts(s.tenantId, 3, 'dead');
+    const id = await createCampaign(s);
+    await call(`/v1/campaigns/${id}/send`, { method: 'POST', token: s.token });
+    await waitForCampaign(s, id, sent);
+    // As if the last attempt had failed: the row is failed and the recipient never got it.
+    const [row] = await rowsOf(id);
+    await db().update(messages).set({ status: 'failed', error: 'gave up' }).where(eq(messages.id, row!.id)).run();
+    const admin = await superAdminSession();
+    const replay = await call('/v1/admin/dead-letters/replay', { token: admin.token, body: { campaign_id: id } });
+    expect(replay.json).toMatchObject({ replayed: 1, campaign_ids: [id] });
+    const done = await waitForCampaign(s, id, (c) => c.status === 'sent' && c.progress.sent === 3);
+    expect(done.progress.failed).toBe(0);
+    // The replayed recipient got a second copy (the first "failed" here only on paper); nobody else did.
+    const inbox = await sinkMessagesTo(people.map((p) => p.email));
+    expect(inbox.filter((m) => m.to[0]!.address === row!.email)).toHaveLength(2);
+    expect(inbox).toHaveLength(4);
+  });
 });
 
 describe('campaigns: schedules, A/B tests and follow-ups', () => {

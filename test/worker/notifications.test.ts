@@ -12,6 +12,7 @@ const SAMPLE: Record<string, Record<string, string | number | boolean>> = {
   quota_warning: { percent: 80, used: 800, limit: 1000, plan: 'Free', resets_on: '1 Dec' },
   quota_reached: { limit: 1000, plan: 'Free', resets_on: '1 Dec' },
   contact_limit_warning: { percent: 80, used: 400, limit: 500, plan: 'Free' },
+  reputation_warning: { reason: 'bounce rate 2.4%', detail: 'Of the 1,000 messages sent in the last 7 days, 2.4% hard-bounced.', pause_bounce: '5.0%', pause_complaint: '0.30%' },
   sending_paused: { reason: 'bounce rate 6.1%', detail: 'Over 5% of recent messages bounced.' },
   domain_verified: { domain: 'acme.test' },
   domain_broken: { domain: 'acme.test', record: 'DKIM', detail: 'The selector record is missing.' },

@@ -1,16 +1,14 @@
-import { count, eq, isNull } from 'drizzle-orm';
-import { contacts, plans, tenants } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import type { Env } from '../env';
 import { notify } from './notifications';
+import { countContacts, effectiveLimits } from './plan-limits';
 
 /** Managers hear about the contact limit once, when a change carries the count across this share. */
 export const CONTACT_WARNING_SHARE = 0.8;
 
 export async function contactUsage(scope: TenantScope) {
-  const plan = await scope.db.select({ limit: plans.maxContacts, name: plans.name }).from(tenants).innerJoin(plans, eq(plans.id, tenants.planId)).where(eq(tenants.id, scope.tenantId)).get();
-  const [row] = await scope.db.select({ n: count() }).from(contacts).where(scope.own(contacts, isNull(contacts.deletedAt)));
-  return { used: row?.n ?? 0, limit: plan?.limit ?? Number.POSITIVE_INFINITY, plan: plan?.name ?? '' };
+  const [limits, used] = await Promise.all([effectiveLimits(scope.db, scope.tenantId), countContacts(scope)]);
+  return { used, limit: limits.maxContacts, plan: limits.planName };
 }
 
 export type ContactUsage = Awaited<ReturnType<typeof contactUsage>>;

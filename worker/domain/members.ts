@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { DB } from '../db/client';
-import { invitations, memberships, plans, tenants, users, type Role } from '../db/schema';
+import { invitations, memberships, tenants, users, type Role } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { config, type Env } from '../env';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from '../lib/crypto';
@@ -10,6 +10,7 @@ import { Problem, notFound } from '../lib/problem';
 import { auditStatement } from './audit';
 import { normalizeEmail, signedIn } from './auth';
 import { assertStrongPassword } from './passwords';
+import { countSeats, effectiveLimits } from './plan-limits';
 import { ROLE_RANK } from './permissions';
 import type { ClientInfo } from './sessions';
 import { sendSystemEmail } from './system-mail';
@@ -99,18 +100,11 @@ export async function listInvitations(scope: TenantScope, page: { limit: number;
   return scope.list(invitations, page, invitationView, isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date()));
 }
 
-/** Seats counted against the plan: members plus open invitations. */
 async function assertSeatAvailable(scope: TenantScope) {
-  const tenant = await scope.db.select({ maxUsers: plans.maxUsers }).from(tenants).innerJoin(plans, eq(plans.id, tenants.planId)).where(eq(tenants.id, scope.tenantId)).get();
-  const [members] = await scope.db.select({ n: count() }).from(memberships).where(scope.own(memberships));
-  const [pending] = await scope.db
-    .select({ n: count() })
-    .from(invitations)
-    .where(scope.own(invitations, isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())));
-  const used = (members?.n ?? 0) + (pending?.n ?? 0);
-  if (tenant && used >= tenant.maxUsers) {
-    throw new Problem('conflict', `Your plan allows ${tenant.maxUsers} user${tenant.maxUsers === 1 ? '' : 's'}. Upgrade the plan or remove a member first.`, {
-      extensions: { limit: tenant.maxUsers, used },
+  const [{ maxUsers }, used] = await Promise.all([effectiveLimits(scope.db, scope.tenantId), countSeats(scope)]);
+  if (used >= maxUsers) {
+    throw new Problem('conflict', `Your plan allows ${maxUsers} user${maxUsers === 1 ? '' : 's'}. Upgrade the plan or remove a member first.`, {
+      extensions: { limit: maxUsers, used },
     });
   }
 }

@@ -53,6 +53,13 @@ export const NOTIFICATION_KINDS = {
     body: '{{ used }} of {{ limit }} contacts on the {{ plan }} plan. New contacts from the API, imports and forms are refused at the limit: upgrade the plan or delete contacts you no longer mail.',
     link: '/contacts',
   },
+  reputation_warning: {
+    audience: MANAGERS,
+    email: true,
+    title: 'Clean your list: {{ reason }}',
+    body: '{{ detail }} Mailbox providers filter senders above 2% bounces or 0.1% complaints, and Edgepost pauses sending at {{ pause_bounce }} bounces or {{ pause_complaint }} complaints. Remove hard-bounced and long-inactive contacts, confirm new sign-ups, and never mail bought lists.',
+    link: '/health',
+  },
   sending_paused: {
     audience: MANAGERS,
     email: true,

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { DB } from '../db/client';
-import { dkimKeys, plans, sendingDomains, tenants, type DkimKey, type DomainStatus, type SendingDomain } from '../db/schema';
+import { dkimKeys, sendingDomains, tenants, type DkimKey, type DomainStatus, type SendingDomain } from '../db/schema';
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
 import { config, encryptionKeys, type Env } from '../env';
 import { encryptSecret, randomBytes } from '../lib/crypto';
@@ -13,6 +13,7 @@ import { audit, auditStatement, type AuditInput } from './audit';
 import { checkRecords, dkimRecordName, expectedRecords, localRecordSets, recordLabel, withResults, type RecordCheck } from './domain-records';
 import { toAsciiDomain } from './email-validation';
 import { notify } from './notifications';
+import { countDomains, effectiveLimits } from './plan-limits';
 import { assertWithinRate } from './rate-limit';
 import { platformDkimRecord, platformDomain } from './sender-identity';
 
@@ -71,14 +72,12 @@ export async function getDomainView(env: Env, scope: TenantScope, id: string) {
 }
 
 async function planOf(scope: TenantScope) {
-  const row = await scope.db
-    .select({ plan: plans.name, customDomains: plans.customDomains, maxDomains: plans.maxDomains, slug: tenants.slug })
-    .from(tenants)
-    .innerJoin(plans, eq(plans.id, tenants.planId))
-    .where(eq(tenants.id, scope.tenantId))
-    .get();
-  if (!row) throw notFound('Workspace');
-  return row;
+  const [limits, tenant] = await Promise.all([
+    effectiveLimits(scope.db, scope.tenantId),
+    scope.db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, scope.tenantId)).get(),
+  ]);
+  if (!tenant) throw notFound('Workspace');
+  return { plan: limits.planName, customDomains: limits.customDomains, maxDomains: limits.maxDomains, slug: tenant.slug };
 }
 
 /** The workspace's domains (a plan allows at most 50, so no pagination), and the platform address free plans send from. */
@@ -175,10 +174,10 @@ export async function addDomain(env: Env, scope: TenantScope, raw: string, actor
       { extensions: { plan: plan.plan, upgrade_required: true } },
     );
   }
-  const [used] = await scope.db.select({ n: count() }).from(sendingDomains).where(scope.own(sendingDomains));
-  if ((used?.n ?? 0) >= plan.maxDomains) {
+  const used = await countDomains(scope);
+  if (used >= plan.maxDomains) {
     throw new Problem('conflict', `The ${plan.plan} plan allows ${plan.maxDomains} sending domain${plan.maxDomains === 1 ? '' : 's'}. Upgrade the plan or remove a domain first.`, {
-      extensions: { limit: plan.maxDomains, used: used?.n ?? 0 },
+      extensions: { limit: plan.maxDomains, used },
     });
   }
   const existing = await scope.db.select({ id: sendingDomains.id }).from(sendingDomains).where(scope.own(sendingDomains, eq(sendingDomains.domain, domain))).get();

@@ -1,5 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { limitApiKeyRate } from '../middleware/api-key-rate-limit';
 import { authenticate, authorize, requireSuperAdmin, requireUser } from '../middleware/auth';
 import { requireContentType } from '../middleware/content-type';
 import type { Permission } from '../domain/permissions';
@@ -26,7 +27,7 @@ export function defineRoute<const R extends RouteInput>(input: R) {
   const mw: MiddlewareHandler<AppEnv>[] = [];
   const bodyTypes = config.request?.body?.content ? Object.keys(config.request.body.content) : [];
   if (bodyTypes.length) mw.push(requireContentType(bodyTypes));
-  if (access !== 'public') mw.push(authenticate);
+  if (access !== 'public') mw.push(authenticate, limitApiKeyRate);
   if (access === 'user') mw.push(requireUser);
   else if (access === 'super_admin') mw.push(requireSuperAdmin);
   else if (typeof access === 'object') mw.push(requireUser, authorize(access.user));
