@@ -7,6 +7,7 @@ import { getDb } from './db/client';
 import { runHygiene } from './domain/hygiene';
 import { recheckDomains } from './domain/sending-domains';
 import { runCampaignCron } from './domain/campaign-cron';
+import { isSummaryMinute, sendMonthlySummaries } from './domain/usage-summary';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
 
@@ -38,5 +39,6 @@ export default {
     // A few due domains per minute spreads the daily DNS re-checks over the day.
     ctx.waitUntil(recheckDomains(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(runCampaignCron(env, getDb(env), controller.scheduledTime));
+    if (isSummaryMinute(controller.scheduledTime)) ctx.waitUntil(sendMonthlySummaries(env, getDb(env), controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, JobMessage | SendJob>;

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { issueEmailToken } from '../../worker/domain/email-tokens';
+import { addContacts, createCampaign, sendingTenant } from './campaign-helpers';
 import { call, signupTenant } from './helpers';
 
 const done = (body: { steps: { key: string; done: boolean }[] }) => body.steps.filter((s) => s.done).map((s) => s.key);
@@ -22,5 +23,17 @@ describe('onboarding checklist', () => {
 
     await call('/v1/contacts', { token: s.token, body: { email: 'first@example.com' } });
     expect(done((await call('/v1/onboarding', { token: s.token })).json)).toContain('import_contacts');
+  });
+});
+
+describe('onboarding: the first campaign', () => {
+  it('ticks "send your first campaign" once a campaign starts sending, not when a draft is saved', async () => {
+    const s = await sendingTenant('First Campaign Co');
+    await addContacts(s.tenantId, 1, 'first');
+    const id = await createCampaign(s);
+    const step = async () => (await call('/v1/onboarding', { token: s.token })).json.steps.find((x: { key: string }) => x.key === 'first_campaign');
+    expect(await step()).toMatchObject({ done: false, available: true, href: '/campaigns/new' });
+    await call(`/v1/campaigns/${id}/send`, { method: 'POST', token: s.token });
+    expect((await step()).done).toBe(true);
   });
 });

@@ -248,3 +248,8 @@ export function scheduleInstant(s: CampaignSchedule, now = Date.now()): number {
   if (last <= now) throw validationProblem([{ field: 'local_time', message: 'The time is in the past.' }]);
   return start;
 }
+
+/** The onboarding step "send your first campaign": one has started sending (deleted ones count; it was sent). */
+export async function hasStartedCampaign(scope: TenantScope) {
+  return Boolean(await scope.db.select({ id: campaigns.id }).from(campaigns).where(scope.own(campaigns, isNotNull(campaigns.startedAt))).limit(1).get());
+}

@@ -120,7 +120,7 @@ export const NOTIFICATION_KINDS = {
     audience: MANAGERS,
     email: true,
     title: 'Your Edgepost usage in {{ month }}',
-    body: '{{ emails_sent }} emails sent of {{ email_limit }} · {{ contacts }} contacts of {{ contact_limit }} · {{ campaigns }} campaigns.',
+    body: '{{ emails_sent }} emails sent of {{ email_limit }} · {{ contacts }} contacts of {{ contact_limit }} · {{ campaigns }} campaign{% if campaigns != 1 %}s{% endif %}.',
     link: '/settings/plan',
   },
 } as const satisfies Record<string, NotificationKind>;

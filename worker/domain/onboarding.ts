@@ -4,6 +4,7 @@ import { contacts, plans, sendingDomains, tenants, users } from '../db/schema';
 import { tenantScope } from '../db/tenant-scope';
 import { notFound } from '../lib/problem';
 import { hasSentTest } from './test-sends';
+import { hasStartedCampaign } from './campaigns';
 import { hasTemplate } from './templates';
 
 export interface OnboardingStep {
@@ -18,8 +19,7 @@ export interface OnboardingStep {
 
 /**
  * The getting-started checklist. Each step ticks itself from the data, never from a flag the
- * user sets. Steps whose features arrive with later modules (campaigns) report
- * available: false until those modules register their check here.
+ * user sets. A step whose feature is not part of an installation reports available: false.
  */
 export async function onboardingSteps(db: DB, tenantId: string, userId: string) {
   const row = await db
@@ -46,7 +46,7 @@ export async function onboardingSteps(db: DB, tenantId: string, userId: string) 
     { key: 'import_contacts', label: 'Import your contacts', done: hasContacts, href: '/contacts/import', available: true },
     { key: 'create_template', label: 'Create a template', done: await hasTemplate(scope), href: '/templates/new', available: true },
     { key: 'send_test', label: 'Send yourself a test email', done: await hasSentTest(scope), href: '/templates', available: true },
-    { key: 'first_campaign', label: 'Send your first campaign', done: false, href: '/campaigns/new', available: false },
+    { key: 'first_campaign', label: 'Send your first campaign', done: await hasStartedCampaign(scope), href: '/campaigns/new', available: true },
   ];
   return { steps, completed: steps.filter((s) => s.done).length, total: steps.length };
 }
