@@ -6,6 +6,7 @@ import { auditLog, contactEvents, contacts, jobs, notifications, type Job } from
 import { tenantScope } from '../../worker/db/tenant-scope';
 import { runContactImport, startContactImport } from '../../worker/domain/contact-import';
 import { CHUNK_ROWS } from '../../worker/domain/import-staging';
+import { recordContactEvents } from '../../worker/domain/contact-events';
 import type { Env, JobMessage } from '../../worker/env';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
 import { CONTACTS_XLSX, EXCEL_WINDOWS_1252_CSV, MESSY_UTF8_BOM_CSV, TAB_DELIMITED_CSV, fixtureBytes } from '../fixtures/imports/fixtures';
@@ -123,7 +124,7 @@ describe('importing', () => {
     expect(job.result).toMatchObject({ rows: 7, created: 3, updated: 0, skipped: 0, invalid: 3, duplicates: 1, suppressed: 0 });
     const anna = await contactByEmail(s.token, 'anna@example.com');
     expect(anna).toMatchObject({ first_name: 'Anna', last_name: 'Schmidt', company: 'ACME\r\nGmbH', status: 'subscribed', tags: ['import-2026', 'kunde', 'newsletter'] });
-    expect(anna.consent).toEqual({ source: 'trade fair', at: expect.any(String), wording_version: null });
+    expect(anna.consent).toEqual({ source: 'trade fair', at: expect.any(String), wording_version: null, import_job: job.id });
     expect(await contactByEmail(s.token, 'bernd@example.com')).toMatchObject({ first_name: 'Bernd', company: 'Becker & Söhne', tags: ['import-2026'] });
     expect((await contactsOf(s.tenantId)).size).toBe(3);
 
@@ -259,14 +260,33 @@ describe('importing', () => {
     expect(full.json).toMatchObject({ limit: 500, used: 500 });
   });
 
-  it('records consent, an imported event per created contact, audit entries without personal data, and notifies the importer', async () => {
+  it("shows the import as the oldest timeline entry, also when the last page of events is full", async () => {
+    const s = await paidTenant();
+    await importFile(s.token, 'email\npaged@example.com\n');
+    const [c] = [...(await contactsOf(s.tenantId)).values()];
+    await recordContactEvents(tenantScope(getDb(env), s.tenantId), [{ contactId: c!.id, type: 'tagged', data: { tag: 'a' } }, { contactId: c!.id, type: 'tagged', data: { tag: 'b' } }]);
+    const first = await call(`/v1/contacts/${c!.id}/activity?limit=2`, { token: s.token });
+    expect(first.json.data.map((e: { type: string }) => e.type)).toEqual(['tagged', 'tagged']);
+    expect(first.json.next_cursor).not.toBeNull();
+    const second = await call(`/v1/contacts/${c!.id}/activity?limit=2&cursor=${first.json.next_cursor}`, { token: s.token });
+    expect(second.json).toMatchObject({ data: [{ type: 'imported' }], next_cursor: null });
+    const all = await call(`/v1/contacts/${c!.id}/activity?limit=3`, { token: s.token });
+    expect(all.json.data.map((e: { type: string }) => e.type)).toEqual(['tagged', 'tagged', 'imported']);
+  });
+
+  it('records consent with the import job, audit entries without personal data, and notifies the importer', async () => {
     const s = await paidTenant();
     const job = await importFile(s.token, 'email,first_name\nzed@example.com,Zed\nyan@example.com,Yan\n');
     const db = getDb(env);
     const created = [...(await contactsOf(s.tenantId)).values()];
-    const events = await db.select().from(contactEvents).where(and(eq(contactEvents.tenantId, s.tenantId), inArray(contactEvents.contactId, created.map((c) => c.id)))).all();
-    expect(events.map((e) => [e.type, e.data])).toEqual([['imported', { job_id: job.id }], ['imported', { job_id: job.id }]]);
-    expect(created.every((c) => c.consent?.source === 'import' && c.consent.wording_version === null)).toBe(true);
+    // The job is in the consent record, and each timeline starts with it (no event row is written for it).
+    expect(created.every((c) => c.consent?.source === 'import' && c.consent.wording_version === null && c.consent.import_job === job.id)).toBe(true);
+    const rows = await db.select().from(contactEvents).where(and(eq(contactEvents.tenantId, s.tenantId), inArray(contactEvents.contactId, created.map((c) => c.id)))).all();
+    expect(rows).toHaveLength(0);
+    for (const c of created) {
+      const timeline = await call(`/v1/contacts/${c.id}/activity`, { token: s.token });
+      expect(timeline.json.data.map((e: { type: string; data: unknown }) => [e.type, e.data])).toEqual([['imported', { job_id: job.id }]]);
+    }
     const entries = await eventually(() => db.select().from(auditLog).where(and(eq(auditLog.tenantId, s.tenantId), eq(auditLog.targetId, job.id))).all(), (rows) => rows.length === 2);
     expect(entries.map((e) => e.action).sort()).toEqual(['contact.import_finished', 'contact.import_started']);
     expect(JSON.stringify(entries)).not.toMatch(/zed|yan|example\.com/i);
@@ -373,8 +393,8 @@ describe('delivery and crashes', () => {
     expect(job.result).toMatchObject({ rows: rows + 2, created: rows, duplicates: 1, invalid: 1, skipped: 0, updated: 0 });
     const db = getDb(env);
     expect((await contactsOf(tenantId)).size).toBe(rows);
-    const events = await db.select({ id: contactEvents.id }).from(contactEvents).where(and(eq(contactEvents.tenantId, tenantId), eq(contactEvents.type, 'imported'))).all();
-    expect(events).toHaveLength(rows);
+    const byThisJob = [...(await contactsOf(tenantId)).values()].filter((c) => c.consent?.import_job === job.id);
+    expect(byThisJob).toHaveLength(rows);
     const report = await errorReport((job.result as { error_report_url: string }).error_report_url);
     expect(report.trim().split('\r\n')).toHaveLength(3);
     // Chunk receipts are bookkeeping: gone once the job is done.

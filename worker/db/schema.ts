@@ -265,6 +265,8 @@ export interface Consent {
   at: string;
   ip?: string | null;
   wording_version?: string | null;
+  /** The import job that created the contact: its timeline shows "imported" from this, not from an event row. */
+  import_job?: string | null;
 }
 
 export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'boolean'] as const;

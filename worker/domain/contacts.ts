@@ -9,7 +9,7 @@ import { decodeCursor, toPage } from '../lib/pagination';
 import { Problem, notFound } from '../lib/problem';
 import { auditStatement, type AuditInput } from './audit';
 import { planFilters, subscribedCondition, searchCondition, tagCondition, type FilterPlans } from './contact-conditions';
-import { contactEventStatements, contactEventView } from './contact-events';
+import { contactEventStatements, contactEventView, importedEventOf } from './contact-events';
 import { contactUsage, warnNearContactLimit } from './contact-usage';
 import { normalizeEmail, validateEmail, type EmailVerdict, type MxResolver } from './email-validation';
 import { assertNotSuppressed, findSuppression } from './suppressions';
@@ -315,6 +315,7 @@ export async function purgeDeletedContacts(db: TenantScope['db'], now = Date.now
 /** GDPR Art. 15/20: everything held about the person, as one JSON document. */
 export async function contactDataExport(scope: TenantScope, id: string) {
   const view = await getContactView(scope, id);
+  const row = await scope.get(contacts, id, 'Contact');
   const memberships = await scope.db
     .select({ list: lists.name, status: listMembers.status, since: listMembers.createdAt })
     .from(listMembers)
@@ -335,7 +336,7 @@ export async function contactDataExport(scope: TenantScope, id: string) {
     lists: memberships.map((m) => ({ list: m.list, status: m.status, since: m.since.toISOString() })),
     suppressed: suppression ? { kind: suppression.kind, reason: suppression.reason, since: suppression.createdAt.toISOString() } : null,
     history: history.map((h) => ({ action: h.action, at: h.at.toISOString() })),
-    activity: activity.map(contactEventView),
+    activity: [...[importedEventOf(row)].filter((e) => e !== null), ...activity.map(contactEventView)],
   };
 }
 

@@ -156,7 +156,6 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       id = newId(ID_PREFIX.contact, now);
       mailable = !isSuppressed;
       inserts.push([id, verdict.email, ...values, isSuppressed ? 'unsubscribed' : 'subscribed', custom, verdict.disposable ? 1 : 0, verdict.role ? 1 : 0]);
-      events.push({ contactId: id, type: 'imported', at: eventTime, data: { job_id: settings.jobId } });
       counters.created++;
     }
     if (isSuppressed) counters.suppressed++;
@@ -174,7 +173,7 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       insertFromJson(scope.db, contacts, rows, {
         id: rowValue(0), tenantId, email: rowValue(1),
         ...Object.fromEntries(fields.map(([f, i]) => [f, rowValue(2 + i)])),
-        status: rowValue(10), consent: sql`${JSON.stringify(settings.consent)}`, ...(mapped.has('custom') ? { custom: rowValue(11) } : {}), disposable: rowValue(12), role: rowValue(13), createdAt: at,
+        status: rowValue(10), consent: sql`${JSON.stringify({ ...settings.consent, import_job: settings.jobId })}`, ...(mapped.has('custom') ? { custom: rowValue(11) } : {}), disposable: rowValue(12), role: rowValue(13), createdAt: at,
       }),
     ),
     ...jsonRowParams(updates).map((rows) =>
