@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { MailDev } from 'maildev';
 import type { TestProject } from 'vitest/node';
+import { startFakeSmtp } from './fake-smtp';
 
 /** A free TCP port on loopback, so the worker tests never collide with a running dev stack. */
 function freePort(): Promise<number> {
@@ -25,8 +26,11 @@ export default async function setup(project: TestProject) {
   await maildev.start();
   project.provide('smtpPort', smtp);
   project.provide('maildevUrl', `http://127.0.0.1:${web}`);
+  // SMTP servers that refuse on cue, for the SMTP transport's error mapping (test/worker/transport-smtp.test.ts).
+  const fakeSmtp = await startFakeSmtp();
+  project.provide('fakeSmtpPorts', fakeSmtp.ports);
   return async () => {
-    await maildev.stop();
+    await Promise.all([maildev.stop(), fakeSmtp.close()]);
   };
 }
 
@@ -34,5 +38,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     smtpPort: number;
     maildevUrl: string;
+    fakeSmtpPorts: { relay: number; auth: number; refused: number };
   }
 }

@@ -1,6 +1,6 @@
 import { eq, isNotNull } from 'drizzle-orm';
 import type { DB } from '../db/client';
-import { dkimKeys, users } from '../db/schema';
+import { dkimKeys, transports, users } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../lib/crypto';
 import type { EncryptionKeys } from './two-factor';
 
@@ -10,7 +10,7 @@ interface SealedColumn {
   write(db: DB, id: string, sealed: string): Promise<unknown>;
 }
 
-/** Every secret at rest. Later modules with secrets (transport credentials, webhook secrets) add their column here. */
+/** Every secret at rest. Later modules with secrets (webhook secrets) add their column here. */
 const SEALED_COLUMNS: SealedColumn[] = [
   {
     rows: (db) => db.select({ id: users.id, sealed: users.totpSecret }).from(users).where(isNotNull(users.totpSecret)).all(),
@@ -19,6 +19,10 @@ const SEALED_COLUMNS: SealedColumn[] = [
   {
     rows: (db) => db.select({ id: dkimKeys.id, sealed: dkimKeys.privateKeyEnc }).from(dkimKeys).all(),
     write: (db, id, sealed) => db.update(dkimKeys).set({ privateKeyEnc: sealed }).where(eq(dkimKeys.id, id)).run(),
+  },
+  {
+    rows: (db) => db.select({ id: transports.id, sealed: transports.credentialsEnc }).from(transports).where(isNotNull(transports.credentialsEnc)).all(),
+    write: (db, id, sealed) => db.update(transports).set({ credentialsEnc: sealed }).where(eq(transports.id, id)).run(),
   },
 ];
 

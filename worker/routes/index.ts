@@ -26,6 +26,7 @@ import { registerSending } from './sending';
 import { registerSuppressions } from './suppressions';
 import { registerTemplates } from './templates';
 import { registerTracking } from './tracking';
+import { registerTransports } from './transports';
 import { registerTenant } from './tenant';
 import { registerWorkspaces } from './workspaces';
 
@@ -56,6 +57,7 @@ export function registerRoutes(app: App) {
   registerTemplates(app);
   registerCampaigns(app);
   registerDomains(app);
+  registerTransports(app);
   registerSending(app);
   registerTracking(app);
   registerPublicForms(app);

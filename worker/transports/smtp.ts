@@ -30,7 +30,8 @@ function mailerOptions(cfg: SmtpConfig): WorkerMailerOptions {
     port: cfg.port,
     secure: cfg.secure ?? false,
     startTls: cfg.startTls ?? false,
-    ...(cfg.username ? { credentials: { username: cfg.username, password: cfg.password ?? '' } } : {}),
+    // worker-mailer offers no AUTH mechanism unless told which (its default list is empty).
+    ...(cfg.username ? { credentials: { username: cfg.username, password: cfg.password ?? '' }, authType: ['plain', 'login'] } : {}),
     logLevel: LogLevel.WARN,
     socketTimeoutMs: 10_000,
     responseTimeoutMs: 10_000,
@@ -99,14 +100,32 @@ interface MailerInternals {
   emailToBeSent: { enqueue(email: Email): void };
   /** False once the mailer has closed; a message queued after that would wait forever. */
   active: boolean;
+  /** The socket's reader, replaced once after STARTTLS and fixed from then on. */
+  reader: ReadableStreamDefaultReader<Uint8Array>;
 }
 
 function internalsOf(mailer: WorkerMailer): MailerInternals {
   const m = mailer as unknown as Partial<MailerInternals>;
-  if (typeof m.emailToBeSent?.enqueue !== 'function' || typeof m.active !== 'boolean') {
+  if (typeof m.emailToBeSent?.enqueue !== 'function' || typeof m.active !== 'boolean' || typeof m.reader?.read !== 'function') {
     throw new Error('worker-mailer internals changed: cannot queue a prepared message');
   }
   return m as MailerInternals;
+}
+
+/**
+ * worker-mailer's reply loop skips empty reads, and end-of-stream reads as empty: once the server
+ * closes the connection (after a 421, an idle timeout) the next read spins forever and blocks the
+ * isolate. Here the end of the stream is an error instead, which fails the pending send and closes
+ * the mailer.
+ */
+function failOnClosedConnection(internals: MailerInternals) {
+  const { reader } = internals;
+  const read = reader.read.bind(reader);
+  reader.read = async () => {
+    const chunk = await read();
+    if (chunk.done) throw new Error('SMTP connection closed by the server');
+    return chunk;
+  };
 }
 
 /**
@@ -116,6 +135,7 @@ function internalsOf(mailer: WorkerMailer): MailerInternals {
 export async function openSmtpSession(cfg: SmtpConfig): Promise<SmtpSession> {
   const mailer = await WorkerMailer.connect(mailerOptions(cfg));
   const internals = internalsOf(mailer);
+  failOnClosedConnection(internals);
   return {
     async send(envelope) {
       if (!internals.active) throw new Error('SMTP session is closed');
