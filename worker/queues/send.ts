@@ -18,8 +18,11 @@ import { backoffSeconds } from './jobs';
 
 const retryDelay = (env: Env, attempt: number) => backoffSeconds(attempt, Number(env.SEND_RETRY_BASE_SECONDS ?? 30));
 
-/** Matches max_retries of the send consumer in wrangler.toml: the next retry goes to the dead-letter queue. */
-export const MAX_SEND_ATTEMPTS = 8;
+/**
+ * The queue's last attempt at a message: the first delivery plus max_retries (8, wrangler.toml). A
+ * retry from this one goes to the dead-letter queue.
+ */
+export const MAX_SEND_ATTEMPTS = 9;
 /** Mid-batch, the kill switch and the campaign's status are looked at again this often. */
 const RECHECK_MS = 2000;
 
