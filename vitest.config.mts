@@ -28,6 +28,8 @@ export default defineConfig({
                 // The worker's platform mail goes to the maildev started by test/worker/global-setup.ts.
                 SMTP_PORT: String(inject('smtpPort')),
                 MAILDEV_URL: inject('maildevUrl'),
+                // Temporary send failures retry at once, so the way to the dead-letter queue takes seconds.
+                SEND_RETRY_BASE_SECONDS: '0',
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
               },
             },

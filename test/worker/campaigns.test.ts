@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { contactEvents, messages, notifications, tenants } from '../../worker/db/schema';
 import { decideDueAbWinners } from '../../worker/domain/ab-tests';
@@ -8,6 +8,7 @@ import { startDueCampaigns } from '../../worker/domain/campaign-actions';
 import { campaignRunner } from '../../worker/domain/campaigns';
 import { KILL_SWITCH_CACHE_MS } from '../../worker/domain/kill-switch';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
+import { MAX_SEND_ATTEMPTS } from '../../worker/queues/send';
 import { addContacts, createCampaign, sendingTenant, sinkMessagesTo, waitForCampaign } from './campaign-helpers';
 import { call, expectProblem, paidTenant, SELF_FETCH, signupTenant } from './helpers';
 import { superAdminSession } from './super-admin';
@@ -219,6 +220,34 @@ describe('campaigns: sending', () => {
       await ks.release({ tenantId: s.tenantId });
     }
   }, 80_000);
+});
+
+describe('campaigns: delivery failures', () => {
+  it('bounces a permanent rejection, retries a temporary one until the dead-letter queue, and delivers the rest', async () => {
+    const s = await sendingTenant();
+    const relay = inject('fakeSmtpPorts').relay;
+    const t = await call('/v1/transports', { token: s.token, body: { name: 'Relay', kind: 'smtp', settings: { host: '127.0.0.1', port: relay, security: 'none' } } });
+    expect(t.status, JSON.stringify(t.json)).toBe(201);
+    await call('/v1/transport-routes', { method: 'PUT', token: s.token, body: { routes: [{ stream: 'marketing', domain: '*', transport_id: t.json.id }] } });
+    const domain = `fail-${Date.now().toString(36)}.example`;
+    const people = await addContacts(s.tenantId, 3, 'fine');
+    const [gone, later] = await Promise.all(['nosuchuser', 'tempfail'].map(async (local) => (await addContacts(s.tenantId, 1, local, { email: `${local}@${domain}` }))[0]!));
+    const id = await createCampaign(s);
+    await call(`/v1/campaigns/${id}/send`, { method: 'POST', token: s.token });
+    const done = await waitForCampaign(s, id, sent, 60_000);
+    expect(done.progress).toMatchObject({ total: 5, sent: 3, bounced: 1, failed: 1 });
+    const rows = await rowsOf(id);
+    const of = (email: string) => rows.find((r) => r.email === email)!;
+    expect(people.every((p) => of(p.email).status === 'sent')).toBe(true);
+    expect(of(gone.email)).toMatchObject({ status: 'bounced', attempts: 1 });
+    expect(of(gone.email).error).toMatch(/550/);
+    expect(of(later.email)).toMatchObject({ status: 'failed', attempts: MAX_SEND_ATTEMPTS });
+    expect(of(later.email).error).toMatch(/451/);
+    const activity = await call(`/v1/contacts/${gone.id}/activity`, { token: s.token });
+    expect(activity.json.data.find((e: any) => e.type === 'bounce')).toMatchObject({ campaign_id: id, data: { kind: 'hard', code: 550 } });
+    const dead = await call(`/v1/admin/dead-letters?campaign_id=${id}`, { token: (await superAdminSession()).token });
+    expect(dead.json.data.map((d: any) => d.id)).toEqual([of(later.email).id]);
+  }, 90_000);
 });
 
 describe('campaigns: dead letters', () => {

@@ -217,8 +217,10 @@ async function deliver(env: Env, db: DB, campaign: Campaign, tenant: typeof tena
         });
         outcome.sent(row.id, contact.id, result.externalId);
       } catch (err) {
-        if (err instanceof TransportError && err.kind === 'permanent' && err.opts.scope !== 'connection') {
-          outcome.bounced(row.id, contact.id, err);
+        if (err instanceof TransportError && err.opts.scope !== 'connection') {
+          // This recipient or message only (5xx: a bounce; 4xx: try it again later); the session goes on.
+          if (err.kind === 'permanent') outcome.bounced(row.id, contact.id, err);
+          else outcome.temporary(row.id, err);
           continue;
         }
         // The session is unusable or the provider is struggling: this and the rest wait for a retry.
