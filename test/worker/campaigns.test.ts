@@ -27,7 +27,8 @@ describe('campaigns: drafts and their lifecycle', () => {
     expect(got.json).toMatchObject({ id, status: 'draft', subject: 'Hello', template_id: s.templateId, progress: { total: 0 } });
 
     const edited = await call(`/v1/campaigns/${id}`, { method: 'PATCH', token: s.token, body: { name: 'Renamed', track_clicks: false } });
-    expect(edited.json).toMatchObject({ name: 'Renamed', track_clicks: false });
+    // A partial edit leaves what it does not mention alone (no defaults filled in behind the user's back).
+    expect(edited.json).toMatchObject({ name: 'Renamed', track_clicks: false, template_id: s.templateId, audience: { all: true }, subject: 'Hello' });
 
     const copy = await call(`/v1/campaigns/${id}/clone`, { token: s.token, body: {} });
     expect(copy.status).toBe(201);
@@ -231,7 +232,9 @@ describe('campaigns: delivery failures', () => {
     await call('/v1/transport-routes', { method: 'PUT', token: s.token, body: { routes: [{ stream: 'marketing', domain: '*', transport_id: t.json.id }] } });
     const domain = `fail-${Date.now().toString(36)}.example`;
     const people = await addContacts(s.tenantId, 3, 'fine');
-    const [gone, later] = await Promise.all(['nosuchuser', 'tempfail'].map(async (local) => (await addContacts(s.tenantId, 1, local, { email: `${local}@${domain}` }))[0]!));
+    const one = async (local: string) => (await addContacts(s.tenantId, 1, local, { email: `${local}@${domain}` }))[0]!;
+    const gone = await one('nosuchuser');
+    const later = await one('tempfail');
     const id = await createCampaign(s);
     await call(`/v1/campaigns/${id}/send`, { method: 'POST', token: s.token });
     const done = await waitForCampaign(s, id, sent, 60_000);

@@ -66,11 +66,11 @@ const AbTestInput = z
   .strict()
   .openapi('AbTestInput');
 
-const CampaignBody = z
+const CampaignFields = z
   .object({
     name: z.string().trim().min(1).max(200),
-    audience: Audience.default({}),
-    template_id: z.string().min(3).max(64).nullable().default(null),
+    audience: Audience,
+    template_id: z.string().min(3).max(64).nullable(),
     subject: z.string().trim().max(300).nullable().optional().openapi({ description: "Overrides the template's subject" }),
     preheader: z.string().trim().max(300).nullable().optional(),
     from_name: z.string().trim().max(100).nullable().optional(),
@@ -81,6 +81,9 @@ const CampaignBody = z
     ab_test: AbTestInput.nullable().optional(),
   })
   .strict();
+const CampaignBody = CampaignFields.extend({ audience: Audience.default({}), template_id: CampaignFields.shape.template_id.default(null) });
+/** Built from the fields without their defaults: a PATCH must never fill in (and so wipe) what it does not mention. */
+const CampaignPatch = CampaignFields.partial();
 
 const Progress = z.object({
   total: z.number().int(),
@@ -168,7 +171,7 @@ const routes = {
   }),
   update: defineRoute({
     method: 'patch', path: '/v1/campaigns/{id}', access: 'campaigns:write', tags, summary: 'Edit a draft',
-    request: { params: id, body: jsonBody(CampaignBody.partial()) }, responses: { 200: json(Campaign), 400: errors[400], 404: errors[404], 409: errors[409] },
+    request: { params: id, body: jsonBody(CampaignPatch) }, responses: { 200: json(Campaign), 400: errors[400], 404: errors[404], 409: errors[409] },
   }),
   remove: defineRoute({
     method: 'delete', path: '/v1/campaigns/{id}', access: 'campaigns:write', tags, summary: 'Delete (restorable for 30 days); not while scheduled or sending',
