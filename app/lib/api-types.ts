@@ -536,3 +536,289 @@ export interface DomainList {
   custom_domains_allowed: boolean;
   max_domains: number;
 }
+
+/* ---------- Campaigns (worker/routes/campaigns.ts) ---------- */
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** The union of the includes, minus the excludes; only subscribed, unsuppressed contacts ever receive a campaign. */
+export interface CampaignAudience {
+  all?: boolean;
+  lists?: string[];
+  segments?: string[];
+  tags?: string[];
+  contact_ids?: string[];
+  /** Set by resend-to-unopened: who was sent that campaign and has not opened it. */
+  unopened_of?: string;
+  exclude_lists?: string[];
+  exclude_segments?: string[];
+  exclude_tags?: string[];
+}
+
+export const VARIANT_KEYS = ['A', 'B', 'C', 'D'] as const;
+export type VariantKey = (typeof VARIANT_KEYS)[number];
+export type AbMetric = 'opens' | 'clicks';
+
+export interface AbVariant {
+  key: VariantKey;
+  subject?: string | null;
+  preheader?: string | null;
+  template_id?: string | null;
+}
+
+/** What the wizard sends as `ab_test`; the stored test adds its progress (`test_started_at`, `winner`). */
+export interface AbTestInput {
+  variants: AbVariant[];
+  test_percent: number;
+  metric: AbMetric;
+  wait_hours: number;
+}
+
+export interface AbTest extends AbTestInput {
+  test_started_at?: string | null;
+  winner?: string | null;
+  winner_decided_at?: string | null;
+}
+
+export interface CampaignSchedule {
+  local_time: string;
+  timezone: string;
+  recipient_timezone: boolean;
+}
+
+export interface CampaignProgressCounts {
+  total: number;
+  pending: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  bounced: number;
+  cancelled: number;
+  skipped: number;
+  remaining: number;
+  percent: number;
+}
+
+export interface Campaign {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  audience: CampaignAudience;
+  template_id: string | null;
+  template_version: number | null;
+  subject: string | null;
+  preheader: string | null;
+  from_name: string | null;
+  from_email: string | null;
+  reply_to: string | null;
+  track_opens: boolean;
+  track_clicks: boolean;
+  schedule: CampaignSchedule | null;
+  scheduled_at: string | null;
+  ab_test: AbTest | null;
+  parent_id: string | null;
+  total_recipients: number | null;
+  failure_reason: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface CampaignWithProgress extends Campaign {
+  progress: CampaignProgressCounts;
+}
+
+export interface AbVariantResult {
+  key: string;
+  sent: number;
+  opens: number;
+  clicks: number;
+  open_rate: number;
+  click_rate: number;
+}
+
+/** GET /v1/campaigns/:id/progress: counts, the rate of the last minutes and the throttle in words. */
+export interface CampaignLiveProgress extends CampaignProgressCounts {
+  status: CampaignStatus;
+  rate_per_hour: number;
+  allowed_rate_per_hour: number;
+  /** e.g. "Sending at 50/h — 94 h remaining". */
+  throttle: string;
+  fan_out_done: boolean;
+  ab_test: { phase: 'testing' | 'waiting' | 'winner_sent'; winner: string | null; decides_at: string | null; variants: AbVariantResult[] } | null;
+}
+
+export type CheckState = 'pass' | 'warn' | 'fail';
+
+export interface CheckItem {
+  key: string;
+  label: string;
+  state: CheckState;
+  detail: string;
+  /** A failing required item blocks sending and scheduling. */
+  required: boolean;
+}
+
+export interface CampaignChecklist {
+  ready: boolean;
+  recipients: number;
+  items: CheckItem[];
+}
+
+/* ---------- Sending status and plans (worker/routes/sending.ts) ---------- */
+
+export type HealthLevel = 'ok' | 'warning' | 'critical';
+export type WarmupStage = 'not_started' | 'days_1_3' | 'days_4_7' | 'complete';
+
+export interface SendingStatus {
+  plan: { id: string; name: string };
+  rate_per_hour: number;
+  plan_rate_per_hour: number;
+  warmup: { stage: WarmupStage; day: number | null; days_left: number; started_at: string | null; next_step_at: string | null; next_rate_per_hour: number | null };
+  /** The rate from now on, one entry per change (hours from now). */
+  schedule: { starts_in_hours: number; rate_per_hour: number }[];
+  hour: { sent: number; limit: number };
+  today: { sent: number; limit: number; resets_at: string };
+  month: { sent: number; limit: number; percent: number; resets_at: string };
+  available_now: number;
+  retry_after_seconds: number;
+  blocked: 'rate' | 'daily_cap' | 'monthly_quota' | 'reputation' | null;
+  reputation: {
+    window_days: number;
+    sent: number;
+    bounced: number;
+    complained: number;
+    bounce_rate: number;
+    complaint_rate: number;
+    bounce_level: HealthLevel;
+    complaint_level: HealthLevel;
+    state: 'ok' | 'warning' | 'paused';
+    paused_at: string | null;
+    min_sample: number;
+  };
+  stopped: { engaged: boolean; scope: 'platform' | 'tenant' | null; reason: string | null };
+}
+
+export interface Plan {
+  id: string;
+  name: string;
+  max_contacts: number;
+  monthly_emails: number;
+  daily_emails: number;
+  max_users: number;
+  max_domains: number;
+  custom_domains: boolean;
+  api_rate_per_minute: number;
+  send_rate_per_hour: number;
+}
+
+export interface PlanList {
+  data: Plan[];
+  current_plan_id: string;
+}
+
+/* ---------- Super-admin (worker/routes/admin.ts) ---------- */
+
+export interface AdminTenantSummary {
+  id: string;
+  name: string;
+  slug: string;
+  plan: string;
+  status: string;
+  created_at: string;
+  members: number;
+}
+
+export interface LimitOverrides {
+  max_contacts?: number;
+  monthly_emails?: number;
+  daily_emails?: number;
+  max_users?: number;
+  max_domains?: number;
+  api_rate_per_minute?: number;
+  send_rate_per_hour?: number;
+  warmup_complete?: boolean;
+}
+
+/** A tenant's plan limits with its overrides applied. */
+export interface TenantLimits extends Omit<Plan, 'id' | 'name'> {
+  plan: string;
+  warmup_complete: boolean;
+  overrides: LimitOverrides;
+}
+
+export interface AdminTenant extends Omit<AdminTenantSummary, 'members'> {
+  sending_started_at: string | null;
+  usage: { contacts: number; users: number; domains: number; emails_today: number; emails_this_month: number };
+  limits: TenantLimits;
+  sending: SendingStatus;
+}
+
+/** A 409 from a plan change lists what the tenant uses beyond the new plan. */
+export interface PlanBlocker {
+  limit: 'contacts' | 'users' | 'domains';
+  used: number;
+  allowed: number;
+}
+
+export interface KillState {
+  engaged: boolean;
+  reason: string | null;
+  by: string | null;
+  at: string | null;
+}
+
+export interface KillSwitchStatus {
+  global: KillState;
+  tenants: Record<string, KillState>;
+}
+
+export interface PlatformOverview {
+  tenants: { total: number; active: number; suspended: number; closed: number };
+  emails_sent: { today: number; this_month: number };
+  messages: { pending: number; queued: number; sending: number; failed: number };
+  kill_switch: KillSwitchStatus;
+  top_failing_tenants: { tenant_id: string; name: string; failed: number }[];
+  failing_transports: { id: string; tenant_id: string; name: string; kind: string; consecutive_failures: number; last_error: string | null; last_failure_at: string | null }[];
+}
+
+export interface DeadLetter {
+  id: string;
+  tenant_id: string;
+  tenant_name: string;
+  campaign_id: string | null;
+  campaign_name: string | null;
+  email: string;
+  stream: string;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+}
+
+export interface ReplayResult {
+  replayed: number;
+  campaign_ids: string[];
+  not_replayed: string[];
+}
+
+/* ---------- Transports (worker/routes/transports.ts) ---------- */
+
+export interface Transport {
+  id: string;
+  name: string;
+  kind: import('./transport-kinds').TransportKind;
+  settings: Record<string, unknown>;
+  /** Hints only (`••••1234`): secrets never come back. Null when the stored secret can no longer be opened. */
+  credentials: Record<string, string> | null;
+  health: { consecutive_failures: number; failing: boolean; last_error: string | null; last_failure_at: string | null; last_success_at: string | null };
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface TransportTestResult {
+  ok: true;
+  detail: string;
+}

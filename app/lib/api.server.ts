@@ -14,6 +14,8 @@ export interface ApiClient {
   get<T>(path: string, query?: Query): Promise<T>;
   post<T = void>(path: string, body?: unknown): Promise<T>;
   patch<T = void>(path: string, body: unknown): Promise<T>;
+  /** Replaces a whole resource (a routing table, a tenant's overrides). */
+  put<T = void>(path: string, body: unknown): Promise<T>;
   delete(path: string): Promise<void>;
   /** Passes a body the dashboard never reads (a file upload, multipart) through to the API as it streams in. */
   upload<T>(path: string, body: StreamBody): Promise<T>;
@@ -27,7 +29,7 @@ export interface StreamBody {
   contentLength: string | null;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type Body = { json: unknown } | StreamBody | undefined;
 type Send = (method: Method, path: string, body: Body, query?: Query) => Promise<Response>;
 
@@ -69,6 +71,7 @@ function clientOver(send: Send): ApiClient {
     get: (path, query) => call('GET', path, undefined, query),
     post: (path, body) => call('POST', path, { json: body ?? {} }),
     patch: (path, body) => call('PATCH', path, { json: body }),
+    put: (path, body) => call('PUT', path, { json: body }),
     delete: (path) => call('DELETE', path),
     upload: (path, body) => call('POST', path, body),
     download: async (path, query) => {

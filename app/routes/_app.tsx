@@ -55,8 +55,10 @@ export default function AppLayout() {
     {
       group: 'Email',
       items: [
+        ...(can(me, 'campaigns:read') ? [{ to: '/campaigns', label: 'Campaigns', icon: 'send' } as const] : []),
         ...(can(me, 'templates:read') ? [{ to: '/templates', label: 'Templates', icon: 'mail' } as const] : []),
         { to: '/domains', label: 'Domains', icon: 'shield' },
+        { to: '/transports', label: 'Transports', icon: 'server' },
       ],
     },
     {
@@ -66,8 +68,21 @@ export default function AppLayout() {
         { to: '/api-keys', label: 'API keys', icon: 'key' },
         ...(can(me, 'audit:read') ? [{ to: '/audit-log', label: 'Audit log', icon: 'clock' } as const] : []),
         { to: '/settings', label: 'Settings', icon: 'settings' },
+        { to: '/settings/plan', label: 'Plan and usage', icon: 'activity' },
       ],
     },
+    ...(me.super_admin
+      ? [
+          {
+            group: 'Platform',
+            items: [
+              { to: '/admin', label: 'Platform overview', icon: 'power' },
+              { to: '/admin/tenants', label: 'Tenants', icon: 'users' },
+              { to: '/admin/dead-letters', label: 'Dead letters', icon: 'alert' },
+            ],
+          } satisfies NavEntry,
+        ]
+      : []),
     { to: '/account', label: 'Your account', icon: 'user' },
     { to: '/design-system', label: 'Design system', icon: 'palette' },
   ];

@@ -37,6 +37,16 @@ const PATHS = {
   book: 'M4 19.5A2.5 2.5 0 0 1 6.5 17H20M6.5 2H20v20H6.5A2.5 2.5 0 0 1 4 19.5v-15A2.5 2.5 0 0 1 6.5 2z',
   clock: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 6v6l4 2',
   columns: 'M12 3h7a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-7m0-18H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h7m0-18v18',
+  send: 'M22 2 11 13M22 2l-7 20-4-9-9-4z',
+  pause: 'M6 4h4v16H6zM14 4h4v16h-4z',
+  play: 'M5 3l14 9-14 9z',
+  power: 'M18.36 6.64a9 9 0 1 1-12.73 0M12 2v10',
+  server: 'M2 2h20v8H2zM2 14h20v8H2zM6 6h.01M6 18h.01',
+  activity: 'M22 12h-4l-3 9L9 3l-3 9H2',
+  'x-circle': 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM15 9l-6 6M9 9l6 6',
+  'check-circle': 'M22 11.08V12a10 10 0 1 1-5.93-9.14M22 4 12 14.01l-3-3',
+  refresh: 'M23 4v6h-6M1 20v-6h6M3.51 9a9 9 0 0 1 14.85-3.36L23 10M1 14l4.64 4.36A9 9 0 0 0 20.49 15',
+  calendar: 'M3 4h18v18H3zM16 2v4M8 2v4M3 10h18',
 } as const;
 
 export type IconName = keyof typeof PATHS;

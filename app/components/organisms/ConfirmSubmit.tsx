@@ -7,7 +7,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { useFetcherDialog } from './use-fetcher-dialog';
 
 interface ConfirmSubmitProps<D> {
-  trigger: { label: string; icon?: IconName; variant?: ButtonVariant; size?: 'md' | 'sm'; ariaLabel?: string };
+  trigger: { label: string; icon?: IconName; variant?: ButtonVariant; size?: 'md' | 'sm'; ariaLabel?: string; disabled?: boolean };
   title: string;
   children: ReactNode;
   confirmLabel: string;
@@ -36,7 +36,7 @@ export function ConfirmSubmit<D = undefined>({ trigger, title, children, confirm
 
   return (
     <>
-      <Button variant={trigger.variant ?? 'ghost'} size={trigger.size ?? 'sm'} icon={trigger.icon} aria-label={trigger.ariaLabel} onClick={dialog.show}>
+      <Button variant={trigger.variant ?? 'ghost'} size={trigger.size ?? 'sm'} icon={trigger.icon} aria-label={trigger.ariaLabel} disabled={trigger.disabled} onClick={dialog.show}>
         {trigger.label}
       </Button>
       <ConfirmDialog

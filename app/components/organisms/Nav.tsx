@@ -26,6 +26,7 @@ export function Nav({ items, brand, barActions, footer }: { items: NavEntry[]; b
   const panelId = useId();
   const toggleRef = useRef<HTMLButtonElement>(null);
   const { pathname } = useLocation();
+  const allItems = items.flatMap((entry) => ('group' in entry ? entry.items : [entry]));
 
   useEffect(() => setOpen(false), [pathname]);
 
@@ -57,7 +58,9 @@ export function Nav({ items, brand, barActions, footer }: { items: NavEntry[]; b
       </div>
       <nav id={panelId} className="nav__panel" aria-label="Main">
         <ul className="nav__list">
-          {items.map((entry) => ('group' in entry ? <NavGroupEntry key={entry.group} group={entry} /> : <NavItemEntry key={entry.to} item={entry} />))}
+          {items.map((entry) =>
+            'group' in entry ? <NavGroupEntry key={entry.group} group={entry} all={allItems} /> : <NavItemEntry key={entry.to} item={entry} all={allItems} />,
+          )}
         </ul>
         {footer && <div className="nav__footer">{footer}</div>}
       </nav>
@@ -65,10 +68,16 @@ export function Nav({ items, brand, barActions, footer }: { items: NavEntry[]; b
   );
 }
 
-function NavItemEntry({ item }: { item: NavItem }) {
+/**
+ * A link is current on its own page and the pages below it, unless one of those has a link of its
+ * own (Settings is not current on Plan and usage, whose link is listed too).
+ */
+function NavItemEntry({ item, all }: { item: NavItem; all: NavItem[] }) {
+  const { pathname } = useLocation();
+  const shadowed = all.some((other) => other.to.startsWith(`${item.to}/`) && (pathname === other.to || pathname.startsWith(`${other.to}/`)));
   return (
     <li>
-      <NavLink to={item.to} end={item.to === '/'} className="nav__link" prefetch="intent">
+      <NavLink to={item.to} end={item.to === '/' || shadowed} className="nav__link" prefetch="intent">
         <Icon name={item.icon} />
         <span>{item.label}</span>
       </NavLink>
@@ -76,7 +85,7 @@ function NavItemEntry({ item }: { item: NavItem }) {
   );
 }
 
-function NavGroupEntry({ group }: { group: NavGroup }) {
+function NavGroupEntry({ group, all }: { group: NavGroup; all: NavItem[] }) {
   const labelId = useId();
   return (
     <li className="nav__group">
@@ -85,7 +94,7 @@ function NavGroupEntry({ group }: { group: NavGroup }) {
       </span>
       <ul className="nav__list" aria-labelledby={labelId}>
         {group.items.map((item) => (
-          <NavItemEntry key={item.to} item={item} />
+          <NavItemEntry key={item.to} item={item} all={all} />
         ))}
       </ul>
     </li>
