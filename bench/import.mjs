@@ -5,11 +5,11 @@
 // the import also writes. Both use the same workerd and SQLite, so their ratio is what to read;
 // absolute numbers move with the machine's load. BENCH_RUNS (2) runs of each; bounded in time.
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
-import { Secret, TOTP } from 'otpauth';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startStack, stopStack } from '../scripts/stack.mjs';
 import { ROOT } from '../scripts/lib/paths.mjs';
+import { adminToken } from './api-client.mjs';
+import { migrationStatements } from './migrations.mjs';
 
 const PORTS = { api: 8817, dashboard: 8818, smtp: 1055, maildevWeb: 1110 };
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -52,37 +52,17 @@ export default {
   },
 };`;
 
-function migrations() {
-  const dir = path.join(ROOT, 'migrations');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('--> statement-breakpoint'))
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 async function baselineRuns(events) {
   const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script: BASELINE_WORKER, d1Databases: ['DB'], compatibilityDate: '2026-11-01' }));
   try {
     const post = (body) => mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(body) });
-    await post({ migrations: migrations() });
+    await post({ migrations: migrationStatements() });
     const times = [];
     for (let run = 0; run < RUNS; run++) times.push((await (await post({ tenant: `bench${run}`, rows, events })).json()).ms);
     return times;
   } finally {
     await mf.dispose();
   }
-}
-
-/** The seeded super-admin's workspace is on the Enterprise plan (1,000,000 contacts) and starts empty. */
-async function adminToken(api, login) {
-  const post = async (p, body) => (await fetch(api + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-  const challenge = await post('/v1/auth/login', { email: login.email, password: login.password });
-  const code = new TOTP({ secret: Secret.fromBase32(login.totpSecret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
-  const session = await post('/v1/auth/2fa/verify', { mfa_token: challenge.mfa_token, code });
-  if (!session.token) throw new Error(`admin login failed: ${JSON.stringify(session)}`);
-  return session.token;
 }
 
 /** Upload, start, poll until done; also the job's own time, from its creation to its end. */

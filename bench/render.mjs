@@ -10,13 +10,11 @@
 // clock stands still while code runs (it advances only on I/O), so a Worker cannot time its own CPU work;
 // local workerd's clock does advance (checked), but timing from outside holds in both. A request's fixed
 // cost is measured too (an empty batch). Best of BENCH_ROUNDS (10) rounds, stopped early after 45 s.
-import { build } from 'esbuild';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadavg } from 'node:os';
-import path from 'node:path';
-import { ROOT } from '../scripts/lib/paths.mjs';
+import { bundleBenchWorker } from './bundle-worker.mjs';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -30,22 +28,11 @@ const MODES = [
 
 const started = performance.now();
 const load = [loadavg()[0]];
-const bundle = await build({
-  entryPoints: [path.join(ROOT, 'bench', 'render-worker.ts')],
-  bundle: true,
-  write: false,
-  format: 'esm',
-  target: 'es2022',
-  platform: 'browser',
-  conditions: ['workerd', 'worker', 'browser'],
-  external: ['cloudflare:*', 'node:*'],
-  logLevel: 'warning',
-});
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const mf = new Miniflare(
   convertV4MiniflareOptions({
     modules: true,
-    script: bundle.outputFiles[0].text,
+    script: await bundleBenchWorker('render-worker.ts'),
     compatibilityDate: '2026-11-01',
     compatibilityFlags: ['nodejs_compat'],
     bindings: { DKIM_PRIVATE_KEY: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },

@@ -94,6 +94,11 @@ export const mailbox = {
     await mailApi('/api/email/all', { method: 'DELETE' });
   },
 
+  /** Deletes these messages only (a bulk test leaves the inbox as small as it found it for the others). */
+  async remove(ids: string[]): Promise<void> {
+    for (const id of ids) await mailApi(`/api/email/${id}`, { method: 'DELETE' });
+  },
+
   /** The newest message to `to` whose subject matches; polls until `timeoutMs`, then fails listing what did arrive. */
   async waitFor({ to, subject, timeoutMs = 15_000 }: { to: string; subject?: string | RegExp; timeoutMs?: number }): Promise<MailMessage> {
     const deadline = Date.now() + timeoutMs;

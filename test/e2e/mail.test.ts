@@ -1,6 +1,6 @@
-import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { publishedDkimRecords, signedHeaders, verifyDkim, type DomainList } from './dkim';
 import { fetchJson, login, mailbox, uniqueEmail } from './helpers';
 
 /**
@@ -9,18 +9,13 @@ import { fetchJson, login, mailbox, uniqueEmail } from './helpers';
  * that holds exactly what the API tells the tenant (and the operator) to publish. Once with the demo
  * tenant's verified domain as From, once with the platform address.
  */
-interface DomainList {
-  data: { domain: string; status: string; records: { kind: string; name: string; expected: string }[] }[];
-  platform: { domain: string; from_email: string; dkim_record_name: string; dkim_record_value: string };
-}
-
 const POSTAL_ADDRESS = { line1: '1 Harbour Street', city: 'Bristol', postal_code: 'BS1 4RN', country: 'GB' };
 
 let token: string;
 let templateId: string;
 let postalLine: string;
 /** TXT records by name, as published from GET /v1/domains. */
-const published = new Map<string, string>();
+let published: Map<string, string>;
 let platform: DomainList['platform'];
 
 beforeAll(async () => {
@@ -42,20 +37,12 @@ beforeAll(async () => {
 
   const domains = await fetchJson<DomainList>('/v1/domains', { token });
   expect(domains.status).toBe(200);
-  for (const d of domains.body.data) for (const r of d.records) if (r.kind === 'dkim') published.set(r.name, r.expected);
-  published.set(domains.body.platform.dkim_record_name, domains.body.platform.dkim_record_value);
+  published = publishedDkimRecords(domains.body);
   platform = domains.body.platform;
   expect(domains.body.data.find((d) => d.domain === 'edgepost.test')?.status).toBe('verified');
 });
 
-/** A DNS that answers only the DKIM TXT records the API lists; anything else does not exist. */
-async function resolver(name: string, type: string) {
-  const value = published.get(name.toLowerCase().replace(/\.$/, ''));
-  if (type === 'TXT' && value) return [[value]];
-  throw Object.assign(new Error(`NXDOMAIN ${name}`), { code: 'ENOTFOUND' });
-}
-
-const dkimOf = async (raw: string) => (await dkimVerify(raw, { resolver })).results[0]!;
+const dkimOf = (raw: string) => verifyDkim(raw, published);
 
 /** Sends the template to a fresh address and returns the raw message as maildev received it. */
 async function sendTest(fromEmail?: string) {
@@ -66,16 +53,6 @@ async function sendTest(fromEmail?: string) {
   const message = await mailbox.waitFor({ to, subject: '[Test]' });
   return mailbox.source(message.id);
 }
-
-const signedHeaders = (raw: string) =>
-  raw
-    .slice(0, raw.indexOf('\r\n\r\n'))
-    .split(/\r\n(?![ \t])/)
-    .find((f) => /^dkim-signature:/i.test(f))!
-    .replace(/\s+/g, '')
-    .match(/;h=([^;]+)/)![1]!
-    .toLowerCase()
-    .split(':');
 
 /** The same message with one letter of the body changed. */
 function withOneBodyByteChanged(raw: string) {
