@@ -1,4 +1,10 @@
 /** Shapes of the API's JSON answers that the dashboard reads (see /openapi.json). */
+// Type-only imports from the worker are erased from the dashboard's bundle, so a shape the API declares is declared once.
+import type { CampaignAudience } from '../../worker/db/schema';
+import type { VariantResult as AbVariantResult } from '../../worker/domain/ab-tests';
+import type { CheckItem, CheckState } from '../../worker/domain/campaign-checklist';
+import type { HealthLevel, SendingStatus, WarmupStage } from '../../worker/domain/send-permits';
+import type { KillState, KillSwitchStatus } from '../../durable-objects/kill-switch';
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 export const ROLES: Role[] = ['owner', 'admin', 'editor', 'viewer'];
 
@@ -542,19 +548,7 @@ export interface DomainList {
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-/** The union of the includes, minus the excludes; only subscribed, unsuppressed contacts ever receive a campaign. */
-export interface CampaignAudience {
-  all?: boolean;
-  lists?: string[];
-  segments?: string[];
-  tags?: string[];
-  contact_ids?: string[];
-  /** Set by resend-to-unopened: who was sent that campaign and has not opened it. */
-  unopened_of?: string;
-  exclude_lists?: string[];
-  exclude_segments?: string[];
-  exclude_tags?: string[];
-}
+export type { CampaignAudience };
 
 export const VARIANT_KEYS = ['A', 'B', 'C', 'D'] as const;
 export type VariantKey = (typeof VARIANT_KEYS)[number];
@@ -631,14 +625,7 @@ export interface CampaignWithProgress extends Campaign {
   progress: CampaignProgressCounts;
 }
 
-export interface AbVariantResult {
-  key: string;
-  sent: number;
-  opens: number;
-  clicks: number;
-  open_rate: number;
-  click_rate: number;
-}
+export type { AbVariantResult };
 
 /** GET /v1/campaigns/:id/progress: counts, the rate of the last minutes and the throttle in words. */
 export interface CampaignLiveProgress extends CampaignProgressCounts {
@@ -651,16 +638,7 @@ export interface CampaignLiveProgress extends CampaignProgressCounts {
   ab_test: { phase: 'testing' | 'waiting' | 'winner_sent'; winner: string | null; decides_at: string | null; variants: AbVariantResult[] } | null;
 }
 
-export type CheckState = 'pass' | 'warn' | 'fail';
-
-export interface CheckItem {
-  key: string;
-  label: string;
-  state: CheckState;
-  detail: string;
-  /** A failing required item blocks sending and scheduling. */
-  required: boolean;
-}
+export type { CheckItem, CheckState };
 
 export interface CampaignChecklist {
   ready: boolean;
@@ -670,37 +648,7 @@ export interface CampaignChecklist {
 
 /* ---------- Sending status and plans (worker/routes/sending.ts) ---------- */
 
-export type HealthLevel = 'ok' | 'warning' | 'critical';
-export type WarmupStage = 'not_started' | 'days_1_3' | 'days_4_7' | 'complete';
-
-export interface SendingStatus {
-  plan: { id: string; name: string };
-  rate_per_hour: number;
-  plan_rate_per_hour: number;
-  warmup: { stage: WarmupStage; day: number | null; days_left: number; started_at: string | null; next_step_at: string | null; next_rate_per_hour: number | null };
-  /** The rate from now on, one entry per change (hours from now). */
-  schedule: { starts_in_hours: number; rate_per_hour: number }[];
-  hour: { sent: number; limit: number };
-  today: { sent: number; limit: number; resets_at: string };
-  month: { sent: number; limit: number; percent: number; resets_at: string };
-  available_now: number;
-  retry_after_seconds: number;
-  blocked: 'rate' | 'daily_cap' | 'monthly_quota' | 'reputation' | null;
-  reputation: {
-    window_days: number;
-    sent: number;
-    bounced: number;
-    complained: number;
-    bounce_rate: number;
-    complaint_rate: number;
-    bounce_level: HealthLevel;
-    complaint_level: HealthLevel;
-    state: 'ok' | 'warning' | 'paused';
-    paused_at: string | null;
-    min_sample: number;
-  };
-  stopped: { engaged: boolean; scope: 'platform' | 'tenant' | null; reason: string | null };
-}
+export type { HealthLevel, SendingStatus, WarmupStage };
 
 export interface Plan {
   id: string;
@@ -764,17 +712,7 @@ export interface PlanBlocker {
   allowed: number;
 }
 
-export interface KillState {
-  engaged: boolean;
-  reason: string | null;
-  by: string | null;
-  at: string | null;
-}
-
-export interface KillSwitchStatus {
-  global: KillState;
-  tenants: Record<string, KillState>;
-}
+export type { KillState, KillSwitchStatus };
 
 export interface PlatformOverview {
   tenants: { total: number; active: number; suspended: number; closed: number };

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/atoms/Badge';
 import { Input } from '~/components/atoms/Input';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { CursorPager } from '~/components/molecules/CursorPager';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
@@ -114,20 +115,13 @@ export default function AuditLog() {
           />
         }
         footer={
-          (filters.cursor || nextCursor) && (
-            <nav className="pager" aria-label="Audit log pages">
-              {filters.cursor && (
-                <Link to={`?${new URLSearchParams(withoutEmpty({ ...filters, cursor: '' }))}`} className="btn btn--secondary btn--sm">
-                  Newest entries
-                </Link>
-              )}
-              {nextCursor && (
-                <Link to={`?${nextPage}`} className="btn btn--secondary btn--sm">
-                  Older entries
-                </Link>
-              )}
-            </nav>
-          )
+          <CursorPager
+            label="Audit log pages"
+            firstUrl={filters.cursor ? `?${new URLSearchParams(withoutEmpty({ ...filters, cursor: '' }))}` : null}
+            nextUrl={nextCursor ? `?${nextPage}` : null}
+            firstLabel="Newest entries"
+            nextLabel="Older entries"
+          />
         }
       />
     </>

@@ -15,6 +15,7 @@ import { campaignUrl, editUrl } from '~/lib/campaign-wizard';
 import { campaignDate, canDelete, progressText, progressTone } from '~/lib/campaign-status';
 import { field, formAction } from '~/lib/form-action.server';
 import { formatDate } from '~/lib/format';
+import { listHref } from '~/lib/list-url';
 import { useMe } from '~/lib/me';
 import { can } from '~/lib/permissions';
 import { reply } from '~/lib/respond.server';
@@ -44,14 +45,10 @@ function filtersOf(url: URL): ListFilters {
   };
 }
 
+/** This list's URL with some filters changed (a changed filter starts again at the first page). */
 function listUrl(filters: ListFilters, change: Partial<ListFilters>): string {
   const next = { ...filters, cursor: '', ...change };
-  const params = new URLSearchParams();
-  if (next.deleted) params.set('deleted', 'true');
-  else if (next.status) params.set('status', next.status);
-  if (next.cursor) params.set('cursor', next.cursor);
-  const search = params.toString();
-  return search ? `/campaigns?${search}` : '/campaigns';
+  return listHref('/campaigns', { deleted: next.deleted, status: next.deleted ? '' : next.status, cursor: next.cursor });
 }
 
 export async function loader(args: LoaderFunctionArgs) {

@@ -8,6 +8,7 @@ import { Input } from '~/components/atoms/Input';
 import { Select } from '~/components/atoms/Select';
 import { ContactStatusBadge, STATUS_LABELS } from '~/components/molecules/ContactStatusBadge';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { CursorPager } from '~/components/molecules/CursorPager';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
@@ -430,20 +431,14 @@ function ActivityTimeline() {
           ))}
         </ol>
       )}
-      {(activityCursor || nextActivityCursor) && (
-        <nav className="pager" aria-label="Activity pages">
-          {activityCursor && (
-            <Link to="?" className="btn btn--secondary btn--sm" preventScrollReset>
-              Newest activity
-            </Link>
-          )}
-          {nextActivityCursor && (
-            <Link to={`?activity=${encodeURIComponent(nextActivityCursor)}`} className="btn btn--secondary btn--sm" preventScrollReset>
-              Older activity
-            </Link>
-          )}
-        </nav>
-      )}
+      <CursorPager
+        label="Activity pages"
+        firstUrl={activityCursor ? '?' : null}
+        nextUrl={nextActivityCursor ? `?activity=${encodeURIComponent(nextActivityCursor)}` : null}
+        firstLabel="Newest activity"
+        nextLabel="Older activity"
+        preventScrollReset
+      />
     </section>
   );
 }

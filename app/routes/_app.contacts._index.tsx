@@ -7,6 +7,7 @@ import { Input } from '~/components/atoms/Input';
 import { Select } from '~/components/atoms/Select';
 import { STATUS_LABELS } from '~/components/molecules/ContactStatusBadge';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { CursorPager } from '~/components/molecules/CursorPager';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
@@ -230,20 +231,11 @@ export default function Contacts() {
           )
         }
         footer={
-          (filters.cursor || nextCursor) && (
-            <nav className="pager" aria-label="Contact pages">
-              {filters.cursor && (
-                <Link to={`/contacts${contactsSearch(filters, { cursor: '' })}`} className="btn btn--secondary btn--sm">
-                  First page
-                </Link>
-              )}
-              {nextCursor && (
-                <Link to={`/contacts${contactsSearch(filters, { cursor: nextCursor })}`} className="btn btn--secondary btn--sm">
-                  Next page
-                </Link>
-              )}
-            </nav>
-          )
+          <CursorPager
+            label="Contact pages"
+            firstUrl={filters.cursor ? `/contacts${contactsSearch(filters, { cursor: '' })}` : null}
+            nextUrl={nextCursor ? `/contacts${contactsSearch(filters, { cursor: nextCursor })}` : null}
+          />
         }
       />
       {filters.list && listName.has(filters.list) && (

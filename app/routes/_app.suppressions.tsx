@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { Badge, type BadgeTone } from '~/components/atoms/Badge';
 import { Icon } from '~/components/atoms/Icon';
 import { Select } from '~/components/atoms/Select';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { CursorPager } from '~/components/molecules/CursorPager';
 import { FormField, TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
 import { ConfirmSubmit } from '~/components/organisms/ConfirmSubmit';
@@ -136,20 +137,13 @@ export default function Suppressions() {
         pageSize={25}
         empty={<EmptyState icon="ban" title="Nothing suppressed" description="Unsubscribes, hard bounces and spam complaints land here on their own. You can add addresses or domains by hand too." action={addButton} />}
         footer={
-          (cursor || nextCursor) && (
-            <nav className="pager" aria-label="Suppression pages">
-              {cursor && (
-                <Link to="/suppressions" className="btn btn--secondary btn--sm">
-                  Newest
-                </Link>
-              )}
-              {nextCursor && (
-                <Link to={`?cursor=${encodeURIComponent(nextCursor)}`} className="btn btn--secondary btn--sm">
-                  Older
-                </Link>
-              )}
-            </nav>
-          )
+          <CursorPager
+            label="Suppression pages"
+            firstUrl={cursor ? '/suppressions' : null}
+            nextUrl={nextCursor ? `?cursor=${encodeURIComponent(nextCursor)}` : null}
+            firstLabel="Newest"
+            nextLabel="Older"
+          />
         }
       />
     </>

@@ -1,17 +1,19 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
-import { Form, Link, useFetcher, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/atoms/Badge';
+import { CursorPager } from '~/components/molecules/CursorPager';
 import { EmptyState } from '~/components/molecules/EmptyState';
 import { TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
-import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { ConfirmSubmit } from '~/components/organisms/ConfirmSubmit';
 import { DataTable, type Column } from '~/components/organisms/DataTable';
+import { RowAction } from '~/components/organisms/RowAction';
 import { userApi } from '~/lib/api.server';
 import { TEMPLATE_CATEGORIES, type Page, type Template, type TemplateCategory, type TemplateCategoryCount, type TemplateSummary } from '~/lib/api-types';
 import { field, formAction } from '~/lib/form-action.server';
 import { formatDate } from '~/lib/format';
+import { listHref } from '~/lib/list-url';
 import { useMe } from '~/lib/me';
 import { can } from '~/lib/permissions';
 import { reply } from '~/lib/respond.server';
@@ -48,13 +50,7 @@ function filtersOf(url: URL): ListFilters {
 /** This list's URL with some filters changed (a changed filter starts again at the first page). */
 function listUrl(filters: ListFilters, change: Partial<ListFilters>): string {
   const next = { ...filters, cursor: '', ...change };
-  const params = new URLSearchParams();
-  if (next.deleted) params.set('deleted', 'true');
-  if (next.category) params.set('category', next.category);
-  if (next.q) params.set('q', next.q);
-  if (next.cursor) params.set('cursor', next.cursor);
-  const search = params.toString();
-  return search ? `/templates?${search}` : '/templates';
+  return listHref('/templates', { deleted: next.deleted, category: next.category, q: next.q, cursor: next.cursor });
 }
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -181,22 +177,7 @@ export default function Templates() {
             />
           )
         }
-        footer={
-          (filters.cursor || nextCursor) && (
-            <nav className="pager" aria-label="Template pages">
-              {filters.cursor && (
-                <Link to={listUrl(filters, { cursor: '' })} className="btn btn--secondary btn--sm">
-                  First page
-                </Link>
-              )}
-              {nextCursor && (
-                <Link to={listUrl(filters, { cursor: nextCursor })} className="btn btn--secondary btn--sm">
-                  Next page
-                </Link>
-              )}
-            </nav>
-          )
-        }
+        footer={<CursorPager label="Template pages" firstUrl={filters.cursor ? listUrl(filters, { cursor: '' }) : null} nextUrl={nextCursor ? listUrl(filters, { cursor: nextCursor }) : null} />}
       />
     </>
   );
@@ -228,7 +209,7 @@ function liveColumns(canWrite: boolean): Column<TemplateSummary>[] {
             numeric: true,
             cell: (t: TemplateSummary) => (
               <div className="row-actions">
-                <RowAction id={t.id} intent="duplicate" label="Duplicate" name={t.name} />
+                <RowAction intent="duplicate" label="Duplicate" icon="copy" name={t.name} fields={{ id: t.id }} />
                 <ConfirmSubmit
                   trigger={{ label: 'Delete', icon: 'trash', ariaLabel: `Delete ${t.name}` }}
                   title={`Delete “${t.name}”?`}
@@ -252,27 +233,7 @@ function deletedColumns(canWrite: boolean): Column<TemplateSummary>[] {
     { id: 'deleted', header: 'Deleted', cell: (t) => (t.deleted_at ? formatDate(t.deleted_at) : '—') },
     { id: 'purge', header: 'Removed for good on', cell: (t) => (t.purge_at ? formatDate(t.purge_at) : '—') },
     ...(canWrite
-      ? [{ id: 'actions', header: 'Actions', numeric: true, cell: (t: TemplateSummary) => <RowAction id={t.id} intent="restore" label="Restore" name={t.name} /> }]
+      ? [{ id: 'actions', header: 'Actions', numeric: true, cell: (t: TemplateSummary) => <RowAction intent="restore" label="Restore" icon="undo" name={t.name} fields={{ id: t.id }} /> }]
       : []),
   ];
-}
-
-/** A one-click row action with its own spinner: one row's request does not make every row's button spin. */
-function RowAction({ id, intent, label, name }: { id: string; intent: 'duplicate' | 'restore'; label: string; name: string }) {
-  const fetcher = useFetcher();
-  return (
-    <PostForm fetcher={fetcher}>
-      <input type="hidden" name="id" value={id} />
-      <SubmitButton
-        intent={intent}
-        variant="ghost"
-        size="sm"
-        icon={intent === 'restore' ? 'undo' : 'copy'}
-        busy={fetcher.state !== 'idle'}
-        aria-label={`${label} ${name}`}
-      >
-        {label}
-      </SubmitButton>
-    </PostForm>
-  );
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { campaigns, type CampaignSchedule } from '../db/schema';
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
@@ -9,7 +9,7 @@ import { audit, type AuditInput } from './audit';
 import { pinAudience } from './campaign-audience';
 import { assertReady, campaignChecklist } from './campaign-checklist';
 import { withPinnedVersions } from './campaign-content';
-import { campaignRunner, createCampaign, getCampaign, scheduleInstant, transition } from './campaigns';
+import { campaignRunner, contentInputOf, createCampaign, getCampaign, scheduleInstant, transition } from './campaigns';
 
 const SYSTEM = { type: 'system', id: 'scheduler' } as const;
 
@@ -82,16 +82,10 @@ export async function resendToUnopened(scope: TenantScope, id: string, input: { 
   return createCampaign(
     scope,
     {
+      ...contentInputOf(c),
       name: input.name ?? `${c.name} (to unopened)`,
       audience: { unopened_of: c.id },
-      template_id: c.templateId,
       subject: input.subject,
-      preheader: c.preheader,
-      from_name: c.fromName,
-      from_email: c.fromEmail,
-      reply_to: c.replyTo,
-      track_opens: c.trackOpens,
-      track_clicks: c.trackClicks,
     },
     actor,
     { parentId: c.id },

@@ -25,21 +25,26 @@ export interface CampaignInput {
 
 export const campaignRunner = (env: Env, campaignId: string) => env.CAMPAIGN_RUNNER.get(env.CAMPAIGN_RUNNER.idFromName(campaignId));
 
+/** The content and sender settings a copy or a follow-up takes over from its campaign. */
+export const contentInputOf = (c: Campaign) => ({
+  template_id: c.templateId,
+  subject: c.subject,
+  preheader: c.preheader,
+  from_name: c.fromName,
+  from_email: c.fromEmail,
+  reply_to: c.replyTo,
+  track_opens: c.trackOpens,
+  track_clicks: c.trackClicks,
+});
+
 export function campaignView(c: Campaign) {
   return {
     id: c.id,
     name: c.name,
     status: c.status,
     audience: c.audience,
-    template_id: c.templateId,
     template_version: c.templateVersion,
-    subject: c.subject,
-    preheader: c.preheader,
-    from_name: c.fromName,
-    from_email: c.fromEmail,
-    reply_to: c.replyTo,
-    track_opens: c.trackOpens,
-    track_clicks: c.trackClicks,
+    ...contentInputOf(c),
     schedule: c.schedule,
     scheduled_at: c.scheduledAt?.toISOString() ?? null,
     ab_test: c.abTest,
@@ -148,14 +153,7 @@ export async function cloneCampaign(scope: TenantScope, id: string, actor: Audit
     {
       name: name ?? `${c.name} (copy)`,
       audience: c.audience,
-      template_id: c.templateId,
-      subject: c.subject,
-      preheader: c.preheader,
-      from_name: c.fromName,
-      from_email: c.fromEmail,
-      reply_to: c.replyTo,
-      track_opens: c.trackOpens,
-      track_clicks: c.trackClicks,
+      ...contentInputOf(c),
       ab_test: c.abTest ? { variants: c.abTest.variants, test_percent: c.abTest.test_percent, metric: c.abTest.metric, wait_hours: c.abTest.wait_hours } : null,
     },
     actor,

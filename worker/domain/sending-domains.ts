@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { dkimKeys, sendingDomains, tenants, type DkimKey, type DomainStatus, type SendingDomain } from '../db/schema';
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
