@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CampaignRunner } from '../durable-objects/campaign-runner';
 import type { KillSwitch } from '../durable-objects/kill-switch';
 import type { TenantGovernor } from '../durable-objects/tenant-governor';
+import type { TrackingEvent } from './domain/tracking-events';
 
 /**
  * Every binding, typed once. `wrangler types` would type vars as their literal dev values
@@ -14,7 +15,7 @@ export interface Env {
   KILL_SWITCH: DurableObjectNamespace<KillSwitch>;
   CAMPAIGN_RUNNER: DurableObjectNamespace<CampaignRunner>;
   SEND_QUEUE: Queue<SendJob>;
-  EVENTS_QUEUE: Queue;
+  EVENTS_QUEUE: Queue<TrackingEvent>;
   WEBHOOKS_QUEUE: Queue;
   JOBS_QUEUE: Queue<JobMessage>;
   /** Cloudflare Email Service (`[[send_email]]`): the `cloudflare` transport, transactional mail only. */

@@ -1,5 +1,7 @@
 import { createApp } from './app';
 import type { Env, JobMessage, SendJob } from './env';
+import type { TrackingEvent } from './domain/tracking-events';
+import { handleEvents } from './queues/events';
 import { handleJobs } from './queues/jobs';
 import { handleSend, handleSendDeadLetters } from './queues/send';
 import { log } from './lib/log';
@@ -24,9 +26,11 @@ export default {
         return handleSend(batch as MessageBatch<SendJob>, env, ctx);
       case 'edgepost-send-dlq':
         return handleSendDeadLetters(batch as MessageBatch<SendJob>, env);
+      case 'edgepost-events':
+        return handleEvents(batch as MessageBatch<TrackingEvent>, env);
       default:
-        // events/webhooks consumers arrive with the tracking issue; until then
-        // their messages are retried rather than acknowledged, so nothing is silently lost.
+        // The webhooks consumer arrives with outbound webhooks; until then its messages are
+        // retried rather than acknowledged, so nothing is silently lost.
         log('warn', 'queue_without_consumer', { queue: batch.queue, count: batch.messages.length });
         batch.retryAll({ delaySeconds: 60 });
     }
@@ -41,4 +45,4 @@ export default {
     ctx.waitUntil(runCampaignCron(env, getDb(env), controller.scheduledTime));
     if (isSummaryMinute(controller.scheduledTime)) ctx.waitUntil(sendMonthlySummaries(env, getDb(env), controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env, JobMessage | SendJob>;
+} satisfies ExportedHandler<Env, JobMessage | SendJob | TrackingEvent>;

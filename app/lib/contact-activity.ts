@@ -1,5 +1,12 @@
 import type { ContactActivity } from './api-types';
 
+const MACHINE_LABELS: Record<string, string> = {
+  bot: 'a bot or link scanner',
+  apple_mpp: 'Apple Mail Privacy Protection',
+  head: 'a link checker',
+  too_fast: 'a link scanner (within a second of delivery or the open)',
+};
+
 /** A timeline entry in words; list ids become list names where the page knows them. */
 export function describeActivity(event: Pick<ContactActivity, 'type' | 'data' | 'campaign_id'>, listNames: ReadonlyMap<string, string>): string {
   const data = event.data ?? {};
@@ -46,6 +53,9 @@ export function describeActivity(event: Pick<ContactActivity, 'type' | 'data' | 
       return `Opened${campaign}`;
     case 'click':
       return `Clicked a link${campaign}`;
+    case 'machine_open':
+    case 'machine_click':
+      return `${event.type === 'machine_open' ? 'Opened' : 'Link fetched'} by ${MACHINE_LABELS[String(data.machine)] ?? 'a machine'}, not counted${campaign}`;
     case 'bounce':
       return `Bounced${campaign}`;
     case 'complaint':

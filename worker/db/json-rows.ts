@@ -38,8 +38,8 @@ export const rowValue = (i: number) => sql.raw(`r.value->>${i}`);
  * so each gets its expression by key (usually a `rowValue`, or a bound constant); the ones left out
  * are null.
  */
-export function insertFromJson<T extends SQLiteTable>(db: DB, table: T, rows: string, values: Partial<Record<keyof T['_']['columns'], SQL>>) {
+export function insertFromJson<T extends SQLiteTable>(db: DB, table: T, rows: string, values: Partial<Record<keyof T['_']['columns'], SQL>>, where: SQL = sql`true`) {
   const expressions = Object.keys(getTableColumns(table)).map((key) => values[key as keyof T['_']['columns']] ?? sql`null`);
-  // `where true` keeps SQLite from reading a following ON CONFLICT as part of the select (SQLite docs, "upsert", parsing ambiguity).
-  return db.insert(table).select(sql`select ${sql.join(expressions, sql`, `)} from json_each(${rows}) as r where true`);
+  // A `where` (`true` by default) keeps SQLite from reading a following ON CONFLICT as part of the select (SQLite docs, "upsert", parsing ambiguity).
+  return db.insert(table).select(sql`select ${sql.join(expressions, sql`, `)} from json_each(${rows}) as r where ${where}`);
 }

@@ -455,6 +455,9 @@ export const CONTACT_EVENT_TYPES = [
   'delivered',
   'open',
   'click',
+  /** Opens and clicks by machines (scanners, prefetching proxies, bots): kept for statistics, never counted as engagement. */
+  'machine_open',
+  'machine_click',
   'bounce',
   'complaint',
 ] as const;
@@ -808,6 +811,9 @@ export const messages = sqliteTable(
     error: text('error'),
     queuedAt: ts('queued_at'),
     sentAt: ts('sent_at'),
+    /** The first human open and click (machine traffic never sets them): unique opens and clicks per message. */
+    openedAt: ts('opened_at'),
+    clickedAt: ts('clicked_at'),
     createdAt: createdAt(),
   },
   (t) => [

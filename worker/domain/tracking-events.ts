@@ -1,0 +1,76 @@
+import { and, inArray, sql } from 'drizzle-orm';
+import type { DB } from '../db/client';
+import { jsonValues } from '../db/conditions';
+import { insertFromJson, rowValue } from '../db/json-rows';
+import { contactEvents, contacts, messages } from '../db/schema';
+import { ID_PREFIX, newId } from '../lib/ids';
+import type { TrackedRecipient } from '../mail/tracking-tokens';
+import { isTooFast, type MachineReason } from './machine-traffic';
+
+/**
+ * An open or a click as the edge saw it, on its way to the events consumer. Its id is made at the
+ * edge and becomes the timeline row's id, so a queue message delivered twice (a consumer that died
+ * after writing and before acknowledging) inserts nothing the second time.
+ */
+export interface TrackingEvent extends TrackedRecipient {
+  id: string;
+  type: 'open' | 'click';
+  at: number;
+  machine: MachineReason | null;
+  link?: { index: number; url: string };
+}
+
+export function trackingEvent(recipient: TrackedRecipient, type: TrackingEvent['type'], machine: MachineReason | null, link?: TrackingEvent['link'], at = Date.now()): TrackingEvent {
+  return { ...recipient, id: newId(ID_PREFIX.contactEvent, at), type, at, machine, ...(link ? { link } : {}) };
+}
+
+/**
+ * Writes a batch of opens and clicks in one transaction: every event becomes a timeline row
+ * (`open`/`click` for people, `machine_open`/`machine_click` with the reason for machines), and a
+ * message's first human open and click are stamped on its row (unique opens and clicks). Clicks a
+ * second after the delivery or the open are a scanner's. Events of a contact or message since
+ * purged are dropped; the rest is idempotent, so the batch can be retried whole.
+ */
+export async function recordTrackingEvents(db: DB, events: TrackingEvent[]) {
+  if (!events.length) return { people: 0, machines: 0 };
+  const clicked = [...new Set(events.filter((e) => e.type === 'click' && !e.machine).map((e) => e.messageId))];
+  const times = new Map(
+    clicked.length
+      ? (await db.select({ id: messages.id, sentAt: messages.sentAt, openedAt: messages.openedAt }).from(messages).where(inArray(messages.id, jsonValues(clicked))).all()).map((m) => [m.id, m])
+      : [],
+  );
+  const firstOpenInBatch = new Map<string, number>();
+  for (const e of events) if (e.type === 'open' && !e.machine) firstOpenInBatch.set(e.messageId, Math.min(firstOpenInBatch.get(e.messageId) ?? Infinity, e.at));
+
+  const rows = events.map((e) => {
+    let machine = e.machine;
+    if (!machine && e.type === 'click') {
+      const m = times.get(e.messageId);
+      const openedAt = m?.openedAt?.getTime() ?? firstOpenInBatch.get(e.messageId) ?? null;
+      if (isTooFast(e.at, m?.sentAt?.getTime() ?? null, openedAt)) machine = 'too_fast';
+    }
+    const type = machine ? (`machine_${e.type}` as const) : e.type;
+    const data = { message_id: e.messageId, ...(e.link ? { link_index: e.link.index, url: e.link.url } : {}), ...(machine ? { machine } : {}) };
+    return { e, type, data, human: !machine };
+  });
+
+  const eventRows = JSON.stringify(rows.map((r) => [r.e.id, r.e.tenantId, r.e.contactId, r.type, r.e.campaignId ?? null, JSON.stringify(r.data), r.e.at]));
+  const stamp = (type: 'open' | 'click') => JSON.stringify(rows.filter((r) => r.human && r.e.type === type).map((r) => [r.e.messageId, r.e.tenantId, r.e.at]));
+  const firstOf = (rowsJson: string) => sql`(select min(r.value->>2) from json_each(${rowsJson}) as r where r.value->>0 = ${messages.id} and r.value->>1 = ${messages.tenantId})`;
+  const stamped = (rowsJson: string) => sql`${messages.id} in (select r.value->>0 from json_each(${rowsJson}) as r)`;
+  const opens = stamp('open');
+  const clicks = stamp('click');
+  await db.batch([
+    insertFromJson(
+      db,
+      contactEvents,
+      eventRows,
+      { id: rowValue(0), tenantId: rowValue(1), contactId: rowValue(2), type: rowValue(3), campaignId: rowValue(4), data: rowValue(5), createdAt: rowValue(6) },
+      sql`exists (select 1 from ${contacts} c where c.id = r.value->>2 and c.tenant_id = r.value->>1)`,
+    ).onConflictDoNothing(),
+    db.update(messages).set({ openedAt: firstOf(opens) }).where(and(stamped(opens), sql`${messages.openedAt} is null`)),
+    db.update(messages).set({ clickedAt: firstOf(clicks) }).where(and(stamped(clicks), sql`${messages.clickedAt} is null`)),
+  ]);
+  const people = rows.filter((r) => r.human).length;
+  return { people, machines: rows.length - people };
+}
