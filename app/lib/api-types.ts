@@ -204,8 +204,7 @@ export interface OnboardingStep {
   key: string;
   label: string;
   done: boolean;
-  href: string | null;
-  available: boolean;
+  href: string;
 }
 
 export interface Onboarding {

@@ -104,7 +104,7 @@ describe('accounts and onboarding', () => {
     await page.getByRole('heading', { name: 'Getting started' }).waitFor();
     expect(await isDone('confirm_email')).toBe(false);
     expect(await isDone('organisation')).toBe(false);
-    expect(await step('first_campaign').textContent()).toContain('Coming soon');
+    expect(await step('first_campaign').getByRole('link', { name: 'Send your first campaign: start' }).getAttribute('href')).toBe('/campaigns/new');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'onboarding-desktop.png'), fullPage: true });
 
     const mail = await mailbox.waitFor({ to: email, subject: 'Confirm your email address' });

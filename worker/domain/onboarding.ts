@@ -13,13 +13,11 @@ export interface OnboardingStep {
   done: boolean;
   /** The dashboard screen that does it. */
   href: string;
-  /** False while the feature behind the step is not part of this installation yet. */
-  available: boolean;
 }
 
 /**
  * The getting-started checklist. Each step ticks itself from the data, never from a flag the
- * user sets. A step whose feature is not part of an installation reports available: false.
+ * user sets.
  */
 export async function onboardingSteps(db: DB, tenantId: string, userId: string) {
   const row = await db
@@ -37,16 +35,16 @@ export async function onboardingSteps(db: DB, tenantId: string, userId: string) 
   const hasVerifiedDomain =
     row.customDomains && Boolean(await db.select({ id: sendingDomains.id }).from(sendingDomains).where(scope.own(sendingDomains, isNotNull(sendingDomains.verifiedAt))).limit(1).get());
   const steps: OnboardingStep[] = [
-    { key: 'confirm_email', label: 'Confirm your email address', done: Boolean(row.verified), href: '/account', available: true },
-    { key: 'organisation', label: 'Add your organisation and postal address', done: Boolean(row.address), href: '/settings', available: true },
+    { key: 'confirm_email', label: 'Confirm your email address', done: Boolean(row.verified), href: '/account' },
+    { key: 'organisation', label: 'Add your organisation and postal address', done: Boolean(row.address), href: '/settings' },
     // Free plans send from the platform's own signed domain, so there is nothing to set up.
     row.customDomains
-      ? { key: 'sending_domain', label: 'Verify a sending domain', done: hasVerifiedDomain, href: '/domains', available: true }
-      : { key: 'sending_domain', label: 'Send from the platform domain (free plan)', done: true, href: '/settings', available: true },
-    { key: 'import_contacts', label: 'Import your contacts', done: hasContacts, href: '/contacts/import', available: true },
-    { key: 'create_template', label: 'Create a template', done: await hasTemplate(scope), href: '/templates/new', available: true },
-    { key: 'send_test', label: 'Send yourself a test email', done: await hasSentTest(scope), href: '/templates', available: true },
-    { key: 'first_campaign', label: 'Send your first campaign', done: await hasStartedCampaign(scope), href: '/campaigns/new', available: true },
+      ? { key: 'sending_domain', label: 'Verify a sending domain', done: hasVerifiedDomain, href: '/domains' }
+      : { key: 'sending_domain', label: 'Send from the platform domain (free plan)', done: true, href: '/settings' },
+    { key: 'import_contacts', label: 'Import your contacts', done: hasContacts, href: '/contacts/import' },
+    { key: 'create_template', label: 'Create a template', done: await hasTemplate(scope), href: '/templates/new' },
+    { key: 'send_test', label: 'Send yourself a test email', done: await hasSentTest(scope), href: '/templates' },
+    { key: 'first_campaign', label: 'Send your first campaign', done: await hasStartedCampaign(scope), href: '/campaigns/new' },
   ];
   return { steps, completed: steps.filter((s) => s.done).length, total: steps.length };
 }

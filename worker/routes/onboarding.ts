@@ -6,7 +6,7 @@ import type { App } from '../types';
 import { defineRoute } from './define';
 import { errors, json } from './schemas';
 
-const Step = z.object({ key: z.string(), label: z.string(), done: z.boolean(), href: z.string(), available: z.boolean() }).openapi('OnboardingStep');
+const Step = z.object({ key: z.string(), label: z.string(), done: z.boolean(), href: z.string() }).openapi('OnboardingStep');
 
 const get = defineRoute({
   method: 'get', path: '/v1/onboarding', access: 'user', tags: ['Workspace'],

@@ -1,12 +1,8 @@
 import { Link } from '@remix-run/react';
 import type { Onboarding } from '~/lib/api-types';
-import { Badge } from '../atoms/Badge';
 import { Icon } from '../atoms/Icon';
 
-/**
- * The getting-started checklist from GET /v1/onboarding. Steps tick themselves from the data;
- * a step whose feature is not there yet says "coming soon" instead of linking nowhere.
- */
+/** The getting-started checklist from GET /v1/onboarding. Steps tick themselves from the data. */
 export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) {
   const { steps, completed, total } = onboarding;
   return (
@@ -30,17 +26,14 @@ export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) 
             <div className="checklist__text">
               <strong>
                 {step.label}
-                <span className="visually-hidden">{step.done ? ' (done)' : step.available ? ' (to do)' : ' (coming soon)'}</span>
+                <span className="visually-hidden">{step.done ? ' (done)' : ' (to do)'}</span>
               </strong>
             </div>
-            {!step.done &&
-              (step.available && step.href ? (
-                <Link to={step.href} className="btn btn--secondary btn--sm" aria-label={`${step.label}: start`}>
-                  Start
-                </Link>
-              ) : !step.available ? (
-                <Badge>Coming soon</Badge>
-              ) : null)}
+            {!step.done && (
+              <Link to={step.href} className="btn btn--secondary btn--sm" aria-label={`${step.label}: start`}>
+                Start
+              </Link>
+            )}
           </li>
         ))}
       </ol>
