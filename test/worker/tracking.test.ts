@@ -6,7 +6,7 @@ import { contactEvents, contacts, listMembers, lists, messages, suppressions } f
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
 import { signTrackingToken, type TrackingPayload } from '../../worker/mail/tracking-tokens';
 import { addContacts, createCampaign, sendingTenant } from './campaign-helpers';
-import { BASE } from './helpers';
+import { BASE, call } from './helpers';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 const db = () => getDb(env);
@@ -182,5 +182,33 @@ describe('unsubscribe and preferences', () => {
 
     await hit(`/t/p/${token}`, form({ action: 'unsubscribe_all' }));
     expect((await contactOf(m.contact.id))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('campaign report', () => {
+  it('counts human opens and clicks once per message, machines apart, with rates, links and providers', async () => {
+    const m = await sentMessage();
+    const open = await m.token({ kind: 'o' });
+    const link = await m.token({ kind: 'c', url: 'https://shop.example/sale', linkIndex: 0 });
+    await hit(`/t/o/${open}`);
+    await eventsOf(m.contact.id, 1);
+    await hit(`/t/o/${open}`);
+    await hit(`/t/o/${open}`, { ua: 'Mozilla/5.0' });
+    await new Promise((r) => setTimeout(r, 1_100)); // a person reads before clicking
+    await hit(`/t/c/${link}`);
+    await eventsOf(m.contact.id, 4);
+    const stats = await call(`/v1/campaigns/${m.campaignId}/stats`, { token: m.s.token });
+    expect(stats.status).toBe(200);
+    expect(stats.json).toMatchObject({
+      sent: 1,
+      opens: { unique: 1, total: 2, machine: 1 },
+      clicks: { unique: 1, total: 1, machine: 0 },
+      rates: { open: 1, click: 1, click_to_open: 1, bounce: 0 },
+      links: [{ url: 'https://shop.example/sale', clicks: 1, unique_clicks: 1 }],
+      providers: [{ provider: 'Other', sent: 1, opened: 1, clicked: 1, open_rate: 1 }],
+    });
+    expect(stats.json.timeline.reduce((n: number, p: any) => n + p.opens, 0)).toBe(2);
+    const other = await sendingTenant('Nosy Co');
+    expect((await call(`/v1/campaigns/${m.campaignId}/stats`, { token: other.token })).status).toBe(404);
   });
 });

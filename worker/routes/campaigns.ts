@@ -1,3 +1,4 @@
+import { campaignStats, MAILBOX_PROVIDERS } from '../domain/campaign-stats';
 import { z } from '@hono/zod-openapi';
 import { CAMPAIGN_STATUSES } from '../db/schema';
 import { variantResults } from '../domain/ab-tests';
@@ -126,6 +127,22 @@ const Campaign = z
   })
   .openapi('Campaign');
 const CampaignWithProgress = Campaign.extend({ progress: Progress }).openapi('CampaignWithProgress');
+const Engagement = z.object({ unique: z.number().int(), total: z.number().int(), machine: z.number().int().openapi({ description: 'Bots, link scanners, privacy proxies: never in the rates' }) });
+const CampaignStats = z
+  .object({
+    sent: z.number().int(),
+    bounced: z.number().int(),
+    failed: z.number().int(),
+    opens: Engagement,
+    clicks: Engagement,
+    unsubscribes: z.number().int(),
+    complaints: z.number().int(),
+    rates: z.object({ open: z.number(), click: z.number(), click_to_open: z.number(), bounce: z.number(), unsubscribe: z.number(), complaint: z.number() }).openapi({ description: 'Fractions (0.25 = 25 %) of the messages sent; click-to-open of the unique opens' }),
+    links: z.array(z.object({ url: z.string(), clicks: z.number().int(), unique_clicks: z.number().int() })),
+    providers: z.array(z.object({ provider: z.enum(MAILBOX_PROVIDERS), sent: z.number().int(), opened: z.number().int(), clicked: z.number().int(), open_rate: z.number() })),
+    timeline: z.array(z.object({ at: z.string(), opens: z.number().int(), clicks: z.number().int() })).openapi({ description: 'Human opens and clicks per hour for three days from the start, then per day' }),
+  })
+  .openapi('CampaignStats');
 const LiveProgress = Progress.extend({
   status: z.enum(CAMPAIGN_STATUSES),
   rate_per_hour: z.number().openapi({ description: 'Messages sent in the last 5 minutes, per hour' }),
@@ -186,6 +203,10 @@ const routes = {
   checklist: defineRoute({
     method: 'get', path: '/v1/campaigns/{id}/checklist', access: 'campaigns:read', tags, summary: 'What must be right before sending; sending is refused while a required item fails',
     request: { params: id }, responses: { 200: json(Checklist), 404: errors[404] },
+  }),
+  stats: defineRoute({
+    method: 'get', path: '/v1/campaigns/{id}/stats', access: 'campaigns:read', tags, summary: 'The report: opens and clicks (human and machine), rates, links, mailbox providers, engagement over time',
+    request: { params: id }, responses: { 200: json(CampaignStats), 404: errors[404] },
   }),
   progress: defineRoute({
     method: 'get', path: '/v1/campaigns/{id}/progress', access: 'campaigns:read', tags, summary: 'Live progress: counts, current rate and throttle status, A/B state',
@@ -252,6 +273,12 @@ export function registerCampaigns(app: App) {
     const scope = scopeOf(c);
     return c.json(await campaignChecklist(c.env, scope, await getCampaign(scope, c.req.valid('param').id)), 200);
   });
+  app.openapi(routes.stats, async (c) => {
+    const scope = scopeOf(c);
+    const campaign = await getCampaign(scope, c.req.valid('param').id);
+    return c.json(await campaignStats(scope, campaign), 200);
+  });
+
   app.openapi(routes.progress, async (c) => {
     const scope = scopeOf(c);
     const campaign = await getCampaign(scope, c.req.valid('param').id);

@@ -1,0 +1,111 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import { contactEvents, messages, type Campaign } from '../db/schema';
+import type { TenantScope } from '../db/tenant-scope';
+import { messageCounts } from './campaigns';
+
+/** Mailbox providers by the domains of their consumer addresses; everything else is "other". */
+export const MAILBOX_PROVIDERS = ['Gmail', 'Outlook', 'Yahoo', 'Apple', 'Other'] as const;
+type MailboxProvider = (typeof MAILBOX_PROVIDERS)[number];
+const PROVIDER_DOMAINS: [MailboxProvider, RegExp][] = [
+  ['Gmail', /^(gmail|googlemail)\.com$/],
+  ['Outlook', /^(outlook|hotmail|live|msn)\.[a-z.]+$/],
+  ['Yahoo', /^(yahoo|ymail|rocketmail|aol)\.[a-z.]+$/],
+  ['Apple', /^(icloud|me|mac)\.com$/],
+];
+export const providerOf = (domain: string): MailboxProvider => PROVIDER_DOMAINS.find(([, re]) => re.test(domain))?.[0] ?? 'Other';
+
+const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+
+/** Engagement buckets: hours for the first three days of a campaign, days after. */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * A campaign's report. Opens and clicks are human unless called machine (bots, scanners, privacy
+ * proxies; see machine-traffic.ts): unique counts come from each message's first human open and
+ * click, totals and the per-link table from the timeline rows. Rates are over messages sent.
+ */
+export async function campaignStats(scope: TenantScope, c: Campaign) {
+  const db = scope.db;
+  const own = (...conds: Parameters<typeof and>) => and(eq(contactEvents.tenantId, scope.tenantId), eq(contactEvents.campaignId, c.id), ...conds);
+  const [statusCounts, unique, events, links, domains, timeline] = await Promise.all([
+    messageCounts(scope, [c.id]),
+    db
+      .select({ opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})` })
+      .from(messages)
+      .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.campaignId, c.id)))
+      .get(),
+    db.select({ type: contactEvents.type, n: count() }).from(contactEvents).where(own()).groupBy(contactEvents.type).all(),
+    db
+      .select({ url: sql<string>`${contactEvents.data}->>'url'`, clicks: count(), unique: sql<number>`count(distinct ${contactEvents.contactId})` })
+      .from(contactEvents)
+      .where(own(sql`${contactEvents.type} = 'click'`))
+      .groupBy(sql`${contactEvents.data}->>'url'`)
+      .orderBy(sql`count(*) desc`)
+      .limit(100)
+      .all(),
+    db
+      .select({ domain: sql<string>`lower(substr(${messages.email}, instr(${messages.email}, '@') + 1))`, sent: count(), opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})` })
+      .from(messages)
+      .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.campaignId, c.id), eq(messages.status, 'sent')))
+      .groupBy(sql`1`)
+      .all(),
+    engagementOverTime(scope, c),
+  ]);
+  const status = statusCounts.get(c.id) ?? {};
+  const sent = status.sent ?? 0;
+  const bounced = status.bounced ?? 0;
+  const n = (type: string) => events.find((e) => e.type === type)?.n ?? 0;
+  const providers = new Map<MailboxProvider, { provider: MailboxProvider; sent: number; opened: number; clicked: number }>();
+  for (const d of domains) {
+    const name = providerOf(d.domain);
+    const p = providers.get(name) ?? { provider: name, sent: 0, opened: 0, clicked: 0 };
+    p.sent += d.sent;
+    p.opened += d.opened;
+    p.clicked += d.clicked;
+    providers.set(name, p);
+  }
+  const opens = unique?.opened ?? 0;
+  const clicks = unique?.clicked ?? 0;
+  return {
+    sent,
+    bounced,
+    failed: status.failed ?? 0,
+    opens: { unique: opens, total: n('open'), machine: n('machine_open') },
+    clicks: { unique: clicks, total: n('click'), machine: n('machine_click') },
+    unsubscribes: n('unsubscribed'),
+    complaints: n('complaint'),
+    rates: {
+      open: rate(opens, sent),
+      click: rate(clicks, sent),
+      click_to_open: rate(clicks, opens),
+      bounce: rate(bounced, sent + bounced),
+      unsubscribe: rate(n('unsubscribed'), sent),
+      complaint: rate(n('complaint'), sent),
+    },
+    links: links.map((l) => ({ url: l.url, clicks: l.clicks, unique_clicks: l.unique })),
+    providers: [...providers.values()].sort((a, b) => b.sent - a.sent).map((p) => ({ ...p, open_rate: rate(p.opened, p.sent) })),
+    timeline,
+  };
+}
+
+/** Human opens and clicks per hour for the first three days after the start, then per day. */
+async function engagementOverTime(scope: TenantScope, c: Campaign) {
+  const start = (c.startedAt ?? c.createdAt).getTime();
+  const bucket = sql<number>`case when ${contactEvents.createdAt} < ${start + 3 * DAY} then ${start} + ((${contactEvents.createdAt} - ${start}) / ${HOUR}) * ${HOUR} else ${start} + ((${contactEvents.createdAt} - ${start}) / ${DAY}) * ${DAY} end`;
+  const rows = await scope.db
+    .select({ at: bucket, type: contactEvents.type, n: count() })
+    .from(contactEvents)
+    .where(and(eq(contactEvents.tenantId, scope.tenantId), eq(contactEvents.campaignId, c.id), sql`(${contactEvents.type} = 'open' or ${contactEvents.type} = 'click')`))
+    .groupBy(sql`1`, contactEvents.type)
+    .orderBy(sql`1`)
+    .all();
+  const points = new Map<number, { at: string; opens: number; clicks: number }>();
+  for (const r of rows) {
+    const p = points.get(r.at) ?? { at: new Date(r.at).toISOString(), opens: 0, clicks: 0 };
+    if (r.type === 'open') p.opens += r.n;
+    else p.clicks += r.n;
+    points.set(r.at, p);
+  }
+  return [...points.values()];
+}
