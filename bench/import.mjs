@@ -1,8 +1,7 @@
 // `node --import tsx bench/import.mjs`: a contact import of BENCH_ROWS (100,000) rows through the API
 // under `wrangler dev` — upload, start, poll the job until done — against a raw D1 batch insert of the
 // same rows into a fresh local D1 run by Miniflare in this process (20 rows per statement, 500
-// statements per batch, timed inside the worker), with and without the timeline event per contact
-// the import also writes. Both use the same workerd and SQLite, so their ratio is what to read;
+// statements per batch, timed inside the worker). Both use the same workerd and SQLite, so their ratio is what to read;
 // absolute numbers move with the machine's load. BENCH_RUNS (2) runs of each; bounded in time.
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import path from 'node:path';
@@ -19,10 +18,7 @@ const JOB_TIMEOUT_MS = 120_000;
 const rows = Array.from({ length: ROWS }, (_, i) => [`person${i}@bench.example.com`, `First${i}`, `Last${i}`]);
 const csvFor = (run) => ['email,first_name,last_name', ...rows.map(([email, first, last]) => `r${run}.${email},${first},${last}`)].join('\r\n');
 
-/**
- * The baseline worker: inserts the rows into the contacts table (its indexes and foreign keys as in
- * production) as D1 batches; with `events`, also one timeline event per contact, as the import writes.
- */
+/** The baseline worker: inserts the rows into the contacts table (its indexes and foreign keys as in production) as D1 batches. */
 const BASELINE_WORKER = `
 const batches = async (db, statements) => { for (let i = 0; i < statements.length; i += 500) await db.batch(statements.slice(i, i + 500)); };
 const multiRow = (db, sql, columns, rows, perStatement) => {
@@ -35,7 +31,7 @@ const multiRow = (db, sql, columns, rows, perStatement) => {
 };
 export default {
   async fetch(request, env) {
-    const { migrations, tenant, rows, events } = await request.json();
+    const { migrations, tenant, rows } = await request.json();
     if (migrations) {
       for (const sql of migrations) await env.DB.prepare(sql).run();
       return new Response('ok');
@@ -44,21 +40,17 @@ export default {
     const started = Date.now();
     const contacts = rows.map(([email, first, last], i) => ['con_' + tenant + '_' + i, tenant, email, first, last]);
     await batches(env.DB, multiRow(env.DB, 'insert into contacts (id, tenant_id, email, first_name, last_name) values ', 5, contacts, 20));
-    if (events) {
-      const timeline = contacts.map(([id], i) => ['evt_' + tenant + '_' + i, tenant, id, 'imported', null, '{}', started]);
-      await batches(env.DB, multiRow(env.DB, 'insert into contact_events (id, tenant_id, contact_id, type, campaign_id, data, created_at) values ', 7, timeline, 14));
-    }
     return Response.json({ ms: Date.now() - started });
   },
 };`;
 
-async function baselineRuns(events) {
+async function baselineRuns() {
   const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script: BASELINE_WORKER, d1Databases: ['DB'], compatibilityDate: '2026-11-01' }));
   try {
     const post = (body) => mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(body) });
     await post({ migrations: migrationStatements() });
     const times = [];
-    for (let run = 0; run < RUNS; run++) times.push((await (await post({ tenant: `bench${run}`, rows, events })).json()).ms);
+    for (let run = 0; run < RUNS; run++) times.push((await (await post({ tenant: `bench${run}`, rows })).json()).ms);
     return times;
   } finally {
     await mf.dispose();
@@ -87,8 +79,7 @@ async function importRun(api, token, run) {
   }
 }
 
-const contactsOnly = await baselineRuns(false);
-const withEvents = await baselineRuns(true);
+const contactsOnly = await baselineRuns();
 const stack = await startStack({ ports: PORTS, stateDir: path.join(ROOT, '.wrangler', 'bench-import-state'), envFile: path.join(ROOT, '.wrangler', 'bench-import-state', '.dev.vars'), fresh: true, quiet: true, dashboard: false, log: (m) => console.log(`[bench] ${m}`) });
 try {
   // wrangler dev restarts the worker when a source file changes (other sessions edit this checkout),
@@ -110,12 +101,10 @@ try {
   const row = (what, times) => `| ${what} | ${times.map(Math.round).join(', ')} | ${best(times)} | ${rate(best(times))} |`;
   console.log(`\n| what (${ROWS} rows) | run times (ms) | best | rows/s |\n|---|---|---:|---:|`);
   console.log(row('raw D1 batch insert into contacts (20 rows/statement, 500 statements/batch)', contactsOnly));
-  console.log(row('raw D1 batch insert into contacts + one contact_events row each', withEvents));
   console.log(row('import through the API: upload + start + poll until done', imports.map((r) => r.totalMs)));
   console.log(row('… the job alone: queued → finished', imports.map((r) => r.jobMs)));
   console.log(row(`… the upload (${(imports[0].bytes / 1e6).toFixed(1)} MB multipart)`, imports.map((r) => r.uploadMs)));
   console.log(`\nratio import / raw insert into contacts: ${(best(contactsOnly) / best(imports.map((r) => r.totalMs))).toFixed(2)} (target ≥ 0.5)`);
-  console.log(`ratio import / raw insert of the same rows the import writes (contacts + events): ${(best(withEvents) / best(imports.map((r) => r.totalMs))).toFixed(2)}`);
   console.log(`${new Date().toISOString()}, ${RUNS} runs each, best of each.`);
 } finally {
   await stopStack();
