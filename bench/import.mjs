@@ -80,7 +80,7 @@ async function importRun(api, token, run) {
 }
 
 const contactsOnly = await baselineRuns();
-const stack = await startStack({ ports: PORTS, stateDir: path.join(ROOT, '.wrangler', 'bench-import-state'), envFile: path.join(ROOT, '.wrangler', 'bench-import-state', '.dev.vars'), fresh: true, quiet: true, dashboard: false, log: (m) => console.log(`[bench] ${m}`) });
+const stack = await startStack({ ports: PORTS, stateDir: path.join(ROOT, '.wrangler', 'bench-import-state'), envFile: path.join(ROOT, '.wrangler', 'bench-import-state', '.dev.vars'), fresh: true, quiet: true, dashboard: false, demoCampaigns: false, log: (m) => console.log(`[bench] ${m}`) });
 try {
   // wrangler dev restarts the worker when a source file changes (other sessions edit this checkout),
   // dropping the job in flight: such a run is repeated, anything else that stalls is an error.

@@ -123,6 +123,8 @@ export async function startStack({
   fresh = false,
   quiet = false,
   dashboard = true,
+  /** Off for benchmarks: the demo campaign's sending would compete with what they measure. */
+  demoCampaigns = true,
   vars: workerVars = {},
   log = (message) => console.log(message),
 } = {}) {
@@ -147,7 +149,7 @@ export async function startStack({
     const apiOptions = { ports, stateDir, envFile, env, quiet, vars: workerVars };
     services.api = await startApi(apiOptions);
     const demo = seedAccounts(vars).find((a) => a.tenant.slug === 'demo');
-    await seedCampaigns({ apiUrl: urlsFor(ports).api, login: { email: demo.user.email, password: demo.user.password }, log });
+    if (demoCampaigns) await seedCampaigns({ apiUrl: urlsFor(ports).api, login: { email: demo.user.email, password: demo.user.password }, log });
     let dashboardError = await built;
     if (dashboard && !dashboardError) {
       log('Starting the dashboard (wrangler pages dev)…');

@@ -3,6 +3,7 @@
 import type { CampaignAudience } from '../../worker/db/schema';
 import type { VariantResult as AbVariantResult } from '../../worker/domain/ab-tests';
 import type { CheckItem, CheckState } from '../../worker/domain/campaign-checklist';
+import type { CampaignStats } from '../../worker/domain/campaign-stats';
 import type { HealthLevel, SendingStatus, WarmupStage } from '../../worker/domain/send-permits';
 import type { KillState, KillSwitchStatus } from '../../durable-objects/kill-switch';
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
@@ -547,7 +548,7 @@ export interface DomainList {
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export type { CampaignAudience };
+export type { CampaignAudience, CampaignStats };
 
 export const VARIANT_KEYS = ['A', 'B', 'C', 'D'] as const;
 export type VariantKey = (typeof VARIANT_KEYS)[number];

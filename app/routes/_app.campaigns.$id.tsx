@@ -8,10 +8,11 @@ import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { AbTestResults } from '~/components/organisms/AbTestResults';
 import { CampaignLiveProgress } from '~/components/organisms/CampaignLiveProgress';
+import { CampaignReport } from '~/components/organisms/CampaignReport';
 import { ConfirmSubmit } from '~/components/organisms/ConfirmSubmit';
 import { FormDialog } from '~/components/organisms/FormDialog';
 import { userApi } from '~/lib/api.server';
-import type { Campaign, CampaignLiveProgress as LiveProgress, CampaignWithProgress, Page, TemplateSummary } from '~/lib/api-types';
+import type { Campaign, CampaignLiveProgress as LiveProgress, CampaignStats, CampaignWithProgress, Page, TemplateSummary } from '~/lib/api-types';
 import { audience } from '~/lib/audience.server';
 import { describeAudience } from '~/lib/campaign-form';
 import { canDelete } from '~/lib/campaign-status';
@@ -37,8 +38,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const api = userApi(args);
   const campaign = await loadCampaign(api, args.params.id ?? '');
   const parentIds = [campaign.parent_id, campaign.audience.unopened_of].filter((id): id is string => Boolean(id));
-  const [progress, lists, segments, templates, parents] = await Promise.all([
-    campaign.status === 'draft' || campaign.status === 'scheduled' ? null : optional(api.get<LiveProgress>(`${campaignPath(campaign.id)}/progress`)),
+  const started = campaign.status !== 'draft' && campaign.status !== 'scheduled';
+  const [progress, stats, lists, segments, templates, parents] = await Promise.all([
+    started ? optional(api.get<LiveProgress>(`${campaignPath(campaign.id)}/progress`)) : null,
+    started ? optional(api.get<CampaignStats>(`${campaignPath(campaign.id)}/stats`)) : null,
     optional(audience.lists(api)),
     optional(audience.segments(api)),
     optional(api.get<Page<TemplateSummary>>('/v1/templates', { limit: 100 }).then((page) => page.data)),
@@ -50,7 +53,7 @@ export async function loader(args: LoaderFunctionArgs) {
     templates: Object.fromEntries((templates ?? []).map((t) => [t.id, t.name])),
     campaigns: Object.fromEntries(parents.filter((p): p is Campaign => p !== null).map((p) => [p.id, p.name])),
   };
-  return reply(args, { campaign, progress, names });
+  return reply(args, { campaign, progress, stats, names });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -93,7 +96,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, progress, names } = useLoaderData<typeof loader>();
+  const { campaign, progress, stats, names } = useLoaderData<typeof loader>();
   const me = useMe();
   const canWrite = can(me, 'campaigns:write');
   const canSend = can(me, 'send');
@@ -123,6 +126,7 @@ export default function CampaignPage() {
           // Keyed by status: a finished campaign stops polling from a fresh start.
           <CampaignLiveProgress key={campaign.status} campaignId={campaign.id} status={campaign.status} initial={progress} />
         )}
+        {stats && <CampaignReport stats={stats} />}
         {campaign.ab_test && <AbTestResults test={campaign.ab_test} live={progress?.ab_test ?? null} templateNames={templateNames} />}
         <CampaignFacts campaign={campaign} names={names} />
       </div>

@@ -89,6 +89,8 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
   };
 }
 
+export type CampaignStats = Awaited<ReturnType<typeof campaignStats>>;
+
 /** Human opens and clicks per hour for the first three days after the start, then per day. */
 async function engagementOverTime(scope: TenantScope, c: Campaign) {
   const start = (c.startedAt ?? c.createdAt).getTime();

@@ -3,6 +3,10 @@ import { Icon } from '../atoms/Icon';
 interface StatCardProps {
   label: string;
   value: number | null;
+  /** The value as shown, when a count's formatting does not fit (a rate). */
+  display?: string;
+  /** A line under the value: what it counts, or what it leaves out. */
+  hint?: string;
   /** The same measure over the previous period; omit when there is nothing to compare. */
   previous?: number | null;
   periodLabel?: string;
@@ -10,11 +14,12 @@ interface StatCardProps {
   lowerIsBetter?: boolean;
 }
 
-export function StatCard({ label, value, previous, periodLabel = 'previous period', lowerIsBetter = false }: StatCardProps) {
+export function StatCard({ label, value, display, hint, previous, periodLabel = 'previous period', lowerIsBetter = false }: StatCardProps) {
   return (
     <section className="stat-card" aria-label={label}>
       <h2 className="stat-card__label">{label}</h2>
-      <p className="stat-card__value">{value === null ? '—' : value.toLocaleString('en')}</p>
+      <p className="stat-card__value">{value === null ? '—' : display ?? value.toLocaleString('en')}</p>
+      {hint && <p className="stat-card__hint text-muted">{hint}</p>}
       {value !== null && previous !== undefined && previous !== null && (
         <Trend value={value} previous={previous} periodLabel={periodLabel} lowerIsBetter={lowerIsBetter} />
       )}

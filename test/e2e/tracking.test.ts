@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGreetingTemplate, importRecipients, newRecipients, request, sendCampaign, signIn, until, waitUntilSent, type Session } from './delivery-helpers';
+import { linksIn, login, mailbox, stack, type MailMessage } from './helpers';
+
+/**
+ * The recipient's side of a real campaign on the e2e stack: the message found in the sink is opened
+ * (its pixel), a link in it is followed, and its List-Unsubscribe URL is posted the way a mailbox
+ * provider's one-click button does (RFC 8058). The events queue and consumer then show it all in
+ * the campaign's report, and the contact ends unsubscribed and suppressed.
+ */
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+const [reader] = newRecipients(1, 'loop');
+const tag = `loop-${reader!.email.split('-')[1]}`;
+let demo: Session;
+let message: MailMessage;
+
+beforeAll(async () => {
+  demo = await signIn(stack().urls.api, login('demo@edgepost.test'));
+  await importRecipients(demo, [reader!], tag);
+}, 120_000);
+
+afterAll(async () => {
+  if (message) await mailbox.remove([message.id]);
+  if (!demo) return;
+  await request(demo, '/v1/contacts/bulk', { method: 'POST', json: { action: 'delete', selection: { filter: { tag } } } });
+  const suppressed = await request(demo, '/v1/suppressions?limit=100');
+  for (const s of suppressed.body.data.filter((s: { value: string }) => s.value === reader!.email)) await request(demo, `/v1/suppressions/${s.id}`, { method: 'DELETE' });
+}, 60_000);
+
+describe('open, click and one-click unsubscribe from a delivered message', () => {
+  it('counts one human open and one click, redirects to the link, and unsubscribes and suppresses the contact', async () => {
+    const templateId = await createGreetingTemplate(demo);
+    const campaignId = await sendCampaign(demo, { templateId, tag, recipients: 1 });
+    await waitUntilSent(demo, campaignId, 60_000);
+    message = await mailbox.waitFor({ to: reader!.email, timeoutMs: 30_000 });
+    const api = stack().urls.api;
+    const pixel = (message.html ?? '').match(/<img[^>]+src="([^"]+\/t\/o\/[^"]+)"/)?.[1];
+    const click = linksIn(message).find((l) => l.includes('/t/c/'));
+    const unsubscribe = String(message.headers['list-unsubscribe']).match(/<(https?:\/\/[^>]+\/t\/u\/[^>]+)>/)?.[1];
+    expect(pixel?.startsWith(api)).toBe(true);
+    expect(click?.startsWith(api)).toBe(true);
+    expect(unsubscribe?.startsWith(api)).toBe(true);
+
+    // A person reads before clicking: a click within a second of the delivery is a scanner's.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const gif = await fetch(pixel!, { headers: { 'user-agent': CHROME } });
+    expect(gif.headers.get('content-type')).toBe('image/gif');
+    const followed = await fetch(click!, { redirect: 'manual', headers: { 'user-agent': CHROME } });
+    expect(followed.status).toBe(302);
+    expect(followed.headers.get('location')).toBe('https://shop.example/sale');
+
+    const oneClick = await fetch(unsubscribe!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    const contact = (await request(demo, `/v1/contacts?q=${encodeURIComponent(reader!.email)}`)).body.data[0];
+    expect(contact.status).toBe('unsubscribed');
+    const suppressions = (await request(demo, '/v1/suppressions?limit=100')).body.data;
+    expect(suppressions.find((s: { value: string }) => s.value === reader!.email)).toMatchObject({ kind: 'email', reason: 'unsubscribe' });
+
+    let stats: any;
+    await until('the report counts the open and the click', async () => {
+      stats = (await request(demo, `/v1/campaigns/${campaignId}/stats`)).body;
+      return stats.opens.unique === 1 && stats.clicks.unique === 1;
+    }, 30_000, () => stats);
+    expect(stats).toMatchObject({
+      sent: 1,
+      opens: { unique: 1, machine: 0 },
+      clicks: { unique: 1, total: 1, machine: 0 },
+      unsubscribes: 1,
+      rates: { open: 1, click: 1, unsubscribe: 1 },
+      links: [{ url: 'https://shop.example/sale', clicks: 1, unique_clicks: 1 }],
+    });
+  });
+});
