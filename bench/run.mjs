@@ -7,6 +7,7 @@ import { startStack, stopStack } from '../scripts/stack.mjs';
 import { ROOT } from '../scripts/lib/paths.mjs';
 import { d1ExecuteSql } from '../scripts/lib/wrangler.mjs';
 import { benchContactsAtScale } from './contacts-at-scale.mjs';
+import { benchTracking } from './tracking.mjs';
 
 const PORTS = { api: 8807, dashboard: 8808, smtp: 1045, maildevWeb: 1100 };
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
@@ -14,7 +15,7 @@ const MAX_REQUESTS = 20_000;
 const CAPTCHA_PASS = 'XXXX.DUMMY.TOKEN.XXXX';
 
 /** Runs `request` from `concurrency` loops until the time or count budget is spent. */
-async function measure(name, request, { concurrency = 16, durationMs = DURATION_MS, maxRequests = MAX_REQUESTS } = {}) {
+async function measure(name, request, { concurrency = 16, durationMs = DURATION_MS, maxRequests = MAX_REQUESTS, ok = (res) => res.ok } = {}) {
   let done = 0;
   let failed = 0;
   const latencies = [];
@@ -26,7 +27,7 @@ async function measure(name, request, { concurrency = 16, durationMs = DURATION_
         const t = performance.now();
         const res = await request();
         latencies.push(performance.now() - t);
-        if (res.ok) done++;
+        if (ok(res)) done++;
         else failed++;
         await res.arrayBuffer();
       }
@@ -64,6 +65,7 @@ try {
   console.log(`\n| endpoint | req/s | ratio to /health | p50 ms | p99 ms | ok | failed |\n|---|---:|---:|---:|---:|---:|---:|`);
   for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${(r.rps / base).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.failed} |`);
   console.log(`\n${new Date().toISOString()}, ${DURATION_MS / 1000} s per row, 16 connections (login: 4), wrangler dev on 127.0.0.1.`);
+  await benchTracking({ api, stateDir: STATE_DIR, envFile: path.join(STATE_DIR, '.dev.vars'), measure, health: rows[0], session: signup });
   await benchContactsAtScale({ api, stateDir: STATE_DIR, measure });
 } finally {
   await stopStack();
