@@ -12,8 +12,8 @@
 //
 // The stack (`wrangler dev`, no dashboard, ports 8847/1085/1140, its own state) sends through the
 // platform relay, pointed by SMTP_PORT at a discarding `smtp-server` in this process. The demo
-// workspace's limits are lifted through the super-admin API so nothing throttles, and the seeded
-// demo campaign is cancelled so the measured campaign has the engine to itself. Only the ratios mean
+// workspace's limits are lifted through the super-admin API so nothing throttles, and the stack seeds
+// no demo campaign, so the measured campaign has the engine to itself. Only the ratios mean
 // anything on these shared machines; the profile printed with them says where the engine's time goes.
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { readdirSync } from 'node:fs';
@@ -136,7 +136,7 @@ async function readyCampaign(api, token, label, count, template) {
 }
 
 /**
- * The demo workspace, made ready to send at full speed: limits lifted, the seeded campaign cancelled,
+ * The demo workspace, made ready to send at full speed: limits lifted,
  * the recipients imported; the measured campaign uses the newsletter starter (10 KB of HTML, tracked
  * links), the profiling one a two-line letter, so their difference is the cost of the HTML pass.
  */
@@ -150,8 +150,6 @@ async function prepareEngine(stack) {
     method: 'PUT',
     body: { warmup_complete: true, send_rate_per_hour: 10_000_000, daily_emails: 1_000_000_000, monthly_emails: 1_000_000_000, max_contacts: 1_000_000 },
   });
-  const sending = await apiCall(api, '/v1/campaigns?status=sending&limit=100', { token });
-  for (const c of sending.data) await apiCall(api, `/v1/campaigns/${c.id}/cancel`, { token, method: 'POST' });
   await importContacts(api, token, 'engine', RECIPIENTS);
   await importContacts(api, token, 'plain', PLAIN_RECIPIENTS);
   return {
@@ -310,6 +308,7 @@ try {
     fresh: true,
     quiet: true,
     dashboard: false,
+    demoCampaigns: false,
     vars: { SMTP_PORT: String(sink.port) },
     log: (m) => console.log(`[bench] ${m}`),
   });

@@ -40,7 +40,7 @@ async function measure(name, request, { concurrency = 16, durationMs = DURATION_
 }
 
 const STATE_DIR = path.join(ROOT, '.wrangler', 'bench-state');
-const stack = await startStack({ ports: PORTS, stateDir: STATE_DIR, envFile: path.join(STATE_DIR, '.dev.vars'), fresh: true, quiet: true, dashboard: false, log: (m) => console.log(`[bench] ${m}`) });
+const stack = await startStack({ ports: PORTS, stateDir: STATE_DIR, envFile: path.join(STATE_DIR, '.dev.vars'), fresh: true, quiet: true, dashboard: false, demoCampaigns: false, log: (m) => console.log(`[bench] ${m}`) });
 try {
   const api = stack.urls.api;
   const post = (p, body, headers = {}) => fetch(api + p, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

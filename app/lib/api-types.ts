@@ -1,6 +1,6 @@
 /** Shapes of the API's JSON answers that the dashboard reads (see /openapi.json). */
 // Type-only imports from the worker are erased from the dashboard's bundle, so a shape the API declares is declared once.
-import type { CampaignAudience } from '../../worker/db/schema';
+import type { CampaignAudience, CampaignSchedule } from '../../worker/db/schema';
 import type { VariantResult as AbVariantResult } from '../../worker/domain/ab-tests';
 import type { CheckItem, CheckState } from '../../worker/domain/campaign-checklist';
 import type { CampaignStats } from '../../worker/domain/campaign-stats';
@@ -548,7 +548,7 @@ export interface DomainList {
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export type { CampaignAudience, CampaignStats };
+export type { CampaignAudience, CampaignSchedule, CampaignStats };
 
 export const VARIANT_KEYS = ['A', 'B', 'C', 'D'] as const;
 export type VariantKey = (typeof VARIANT_KEYS)[number];
@@ -575,11 +575,6 @@ export interface AbTest extends AbTestInput {
   winner_decided_at?: string | null;
 }
 
-export interface CampaignSchedule {
-  local_time: string;
-  timezone: string;
-  recipient_timezone: boolean;
-}
 
 export interface CampaignProgressCounts {
   total: number;

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CampaignStats } from '~/lib/api-types';
 import { formatDateTime } from '~/lib/format';
 import { formatRate } from '~/lib/sender-health';
@@ -38,24 +39,7 @@ export function CampaignReport({ stats }: { stats: CampaignStats }) {
             <p className="text-muted">No clicks yet.</p>
           ) : (
             <div className="table-scroll">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Link</th>
-                    <th scope="col" className="table__numeric">Clicks</th>
-                    <th scope="col" className="table__numeric">Unique</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stats.links.map((l) => (
-                    <tr key={l.url}>
-                      <td className="report-link">{l.url}</td>
-                      <td className="table__numeric">{l.clicks.toLocaleString('en')}</td>
-                      <td className="table__numeric">{l.unique_clicks.toLocaleString('en')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ReportTable headers={['Link', 'Clicks', 'Unique']} rows={stats.links.map((l) => ({ key: l.url, label: <span className="report-link">{l.url}</span>, values: [l.clicks.toLocaleString('en'), l.unique_clicks.toLocaleString('en')] }))} />
             </div>
           )}
         </section>
@@ -63,24 +47,7 @@ export function CampaignReport({ stats }: { stats: CampaignStats }) {
           <h3 id="report-providers" className="settings-card__subtitle">
             Mailbox providers
           </h3>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col" className="table__numeric">Sent</th>
-                <th scope="col" className="table__numeric">Open rate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.providers.map((p) => (
-                <tr key={p.provider}>
-                  <th scope="row">{p.provider}</th>
-                  <td className="table__numeric">{p.sent.toLocaleString('en')}</td>
-                  <td className="table__numeric">{formatRate(p.open_rate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReportTable headers={['Provider', 'Sent', 'Open rate']} rows={stats.providers.map((p) => ({ key: p.provider, label: p.provider, values: [p.sent.toLocaleString('en'), formatRate(p.open_rate)] }))} />
         </section>
       </div>
     </section>
@@ -119,25 +86,39 @@ function EngagementChart({ points }: { points: CampaignStats['timeline'] }) {
       </svg>
       <details>
         <summary>Show as a table</summary>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col" className="table__numeric">Opens</th>
-              <th scope="col" className="table__numeric">Clicks</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr key={p.at}>
-                <th scope="row">{formatDateTime(p.at)}</th>
-                <td className="table__numeric">{p.opens}</td>
-                <td className="table__numeric">{p.clicks}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ReportTable headers={['From', 'Opens', 'Clicks']} rows={points.map((p) => ({ key: p.at, label: formatDateTime(p.at), values: [p.opens.toLocaleString('en'), p.clicks.toLocaleString('en')] }))} />
       </details>
     </figure>
+  );
+}
+
+/** A row label and its numbers: the shape of every table in the report. */
+function ReportTable({ headers, rows }: { headers: [string, ...string[]]; rows: { key: string; label: ReactNode; values: string[] }[] }) {
+  const [first, ...numeric] = headers;
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th scope="col">{first}</th>
+          {numeric.map((h) => (
+            <th key={h} scope="col" className="table__numeric">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.label}</th>
+            {r.values.map((v, i) => (
+              <td key={numeric[i]} className="table__numeric">
+                {v}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
