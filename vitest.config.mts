@@ -30,6 +30,10 @@ export default defineConfig({
                 MAILDEV_URL: inject('maildevUrl'),
                 // Temporary send failures retry at once, so the way to the dead-letter queue takes seconds.
                 SEND_RETRY_BASE_SECONDS: '0',
+                // Webhooks go to the receiver on loopback (test/worker/global-setup.ts) and retry at once.
+                WEBHOOK_RECEIVER_URL: inject('webhookReceiverUrl'),
+                WEBHOOKS_ALLOW_PRIVATE: 'true',
+                WEBHOOK_RETRY_SCALE: '0',
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
               },
             },

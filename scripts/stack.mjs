@@ -51,7 +51,8 @@ async function startMaildev(ports, quiet) {
 /** The worker's URL and SMTP settings follow the ports, so a stack on other ports is consistent. */
 async function startApi({ ports, stateDir, envFile, env, quiet, vars = {} }) {
   const urls = urlsFor(ports);
-  const settings = { PUBLIC_API_URL: urls.api, DASHBOARD_ORIGIN: urls.dashboard, SMTP_HOST: HOST, SMTP_PORT: String(ports.smtp), ...vars };
+  // Webhooks may go to a receiver on this machine: the local stack is the one place that is allowed.
+  const settings = { PUBLIC_API_URL: urls.api, DASHBOARD_ORIGIN: urls.dashboard, SMTP_HOST: HOST, SMTP_PORT: String(ports.smtp), WEBHOOKS_ALLOW_PRIVATE: 'true', ...vars };
   const api = spawnWrangler(
     'api',
     [

@@ -3,6 +3,7 @@ import type { CampaignRunner } from '../durable-objects/campaign-runner';
 import type { KillSwitch } from '../durable-objects/kill-switch';
 import type { TenantGovernor } from '../durable-objects/tenant-governor';
 import type { TrackingEvent } from './domain/tracking-events';
+import type { WebhookJob } from './domain/webhook-delivery';
 
 /**
  * Every binding, typed once. `wrangler types` would type vars as their literal dev values
@@ -16,7 +17,7 @@ export interface Env {
   CAMPAIGN_RUNNER: DurableObjectNamespace<CampaignRunner>;
   SEND_QUEUE: Queue<SendJob>;
   EVENTS_QUEUE: Queue<TrackingEvent>;
-  WEBHOOKS_QUEUE: Queue;
+  WEBHOOKS_QUEUE: Queue<WebhookJob>;
   JOBS_QUEUE: Queue<JobMessage>;
   /** Cloudflare Email Service (`[[send_email]]`): the `cloudflare` transport, transactional mail only. */
   EMAIL?: SendEmail;
@@ -42,6 +43,13 @@ export interface Env {
   SEND_CLAIM_LEASE_SECONDS?: string;
   SEND_REQUEUE_AFTER_SECONDS?: string;
   SEND_RETRY_BASE_SECONDS?: string;
+  /**
+   * Webhooks to private, loopback and link-local addresses are refused (SSRF); `true` allows them, for
+   * a receiver on this machine in development and tests. Never set it in production.
+   */
+  WEBHOOKS_ALLOW_PRIVATE?: string;
+  /** Multiplies the webhook retry schedule (5 s … 24 h); tests set 0 to retry at once. */
+  WEBHOOK_RETRY_SCALE?: string;
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
   TURNSTILE_SITE_KEY?: string;
   TURNSTILE_SECRET_KEY?: string;

@@ -1,8 +1,10 @@
 import { createApp } from './app';
 import type { Env, JobMessage, SendJob } from './env';
 import type { TrackingEvent } from './domain/tracking-events';
+import { requeueStaleDeliveries, type WebhookJob } from './domain/webhook-delivery';
 import { handleEvents } from './queues/events';
 import { handleJobs } from './queues/jobs';
+import { handleWebhooks } from './queues/webhooks';
 import { handleSend, handleSendDeadLetters } from './queues/send';
 import { log } from './lib/log';
 import { getDb } from './db/client';
@@ -28,9 +30,11 @@ export default {
         return handleSendDeadLetters(batch as MessageBatch<SendJob>, env);
       case 'edgepost-events':
         return handleEvents(batch as MessageBatch<TrackingEvent>, env);
+      case 'edgepost-webhooks':
+        return handleWebhooks(batch as MessageBatch<WebhookJob>, env);
       default:
-        // The webhooks consumer arrives with outbound webhooks; until then its messages are
-        // retried rather than acknowledged, so nothing is silently lost.
+        // A queue without a consumer here (a dead-letter queue read by operators): retried rather
+        // than acknowledged, so nothing is silently lost.
         log('warn', 'queue_without_consumer', { queue: batch.queue, count: batch.messages.length });
         batch.retryAll({ delaySeconds: 60 });
     }
@@ -43,6 +47,7 @@ export default {
     // A few due domains per minute spreads the daily DNS re-checks over the day.
     ctx.waitUntil(recheckDomains(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(runCampaignCron(env, getDb(env), controller.scheduledTime));
+    ctx.waitUntil(requeueStaleDeliveries(env, getDb(env), controller.scheduledTime));
     if (isSummaryMinute(controller.scheduledTime)) ctx.waitUntil(sendMonthlySummaries(env, getDb(env), controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env, JobMessage | SendJob | TrackingEvent>;
+} satisfies ExportedHandler<Env, JobMessage | SendJob | TrackingEvent | WebhookJob>;

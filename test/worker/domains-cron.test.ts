@@ -19,6 +19,7 @@ const failingResolver: DnsResolver = {
   resolveTxt: () => Promise.reject(new Error('DNS-over-HTTPS TXT lookup failed: HTTP 503')),
   resolveCname: () => Promise.reject(new Error('DNS-over-HTTPS CNAME lookup failed: HTTP 503')),
   resolveMx: () => Promise.reject(new Error('DNS-over-HTTPS MX lookup failed: HTTP 503')),
+  resolveAddresses: () => Promise.reject(new Error('DNS-over-HTTPS A lookup failed: HTTP 503')),
 };
 
 describe('daily re-check of verified domains', () => {

@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       MAILDEV_URL: string;
+      WEBHOOK_RECEIVER_URL: string;
     }
   }
 }

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { MailDev } from 'maildev';
 import type { TestProject } from 'vitest/node';
 import { startFakeSmtp } from './fake-smtp';
+import { startWebhookReceiver } from './webhook-receiver';
 
 /** A free TCP port on loopback, so the worker tests never collide with a running dev stack. */
 function freePort(): Promise<number> {
@@ -29,8 +30,11 @@ export default async function setup(project: TestProject) {
   // SMTP servers that refuse on cue, for the SMTP transport's error mapping (test/worker/transport-smtp.test.ts).
   const fakeSmtp = await startFakeSmtp();
   project.provide('fakeSmtpPorts', fakeSmtp.ports);
+  // Where outbound webhooks go (test/worker/webhooks.test.ts).
+  const receiver = await startWebhookReceiver();
+  project.provide('webhookReceiverUrl', receiver.url);
   return async () => {
-    await Promise.all([maildev.stop(), fakeSmtp.close()]);
+    await Promise.all([maildev.stop(), fakeSmtp.close(), receiver.close()]);
   };
 }
 
@@ -39,5 +43,6 @@ declare module 'vitest' {
     smtpPort: number;
     maildevUrl: string;
     fakeSmtpPorts: { relay: number; auth: number; refused: number };
+    webhookReceiverUrl: string;
   }
 }

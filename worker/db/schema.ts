@@ -598,6 +598,7 @@ export const sendingDomains = sqliteTable(
     lastCheckedAt: ts('last_checked_at'),
     /** When a verified domain's records first broke; the owner is told once per breakage. */
     failingSince: ts('failing_since'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts('updated_at'),
   },
@@ -831,3 +832,60 @@ export type Transport = typeof transports.$inferSelect;
 export type TransportRoute = typeof transportRoutes.$inferSelect;
 export type Campaign = typeof campaigns.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------
+// Outbound webhooks
+
+/** What an endpoint can subscribe to; `webhook.test` is sent by the test button whatever the filter. */
+export const WEBHOOK_EVENT_TYPES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'campaign.started', 'campaign.finished', 'contact.created'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test';
+
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description'),
+    /** Empty: every event type. */
+    eventTypes: text('event_types', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The signing secret (`whsec_…`), encrypted with ENCRYPTION_KEY; shown once when made. */
+    secretEnc: text('secret_enc').notNull(),
+    /** After a rotation the old secret also signs for 24 hours, so receivers can switch without losing messages. */
+    previousSecretEnc: text('previous_secret_enc'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    disabledReason: text('disabled_reason'),
+    /** The first failure of the current run of failures; cleared by a success. Five days of it disable the endpoint. */
+    failingSince: ts('failing_since'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [index('webhook_endpoints_tenant').on(t.tenantId)],
+);
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    /** Also the `webhook-id` header: the receiver's idempotency key, the same on every attempt. */
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id').notNull().references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    responseStatus: integer('response_status'),
+    responseExcerpt: text('response_excerpt'),
+    latencyMs: integer('latency_ms'),
+    error: text('error'),
+    nextAttemptAt: ts('next_attempt_at'),
+    createdAt: createdAt(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [index('webhook_deliveries_endpoint').on(t.endpointId, t.id)],
+);
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -9,6 +9,7 @@ import { audit, type AuditInput } from './audit';
 import { pinAudience } from './campaign-audience';
 import { assertReady, campaignChecklist } from './campaign-checklist';
 import { withPinnedVersions } from './campaign-content';
+import { emitWebhookEventsSafely } from './webhook-delivery';
 import { campaignRunner, contentInputOf, createCampaign, getCampaign, scheduleInstant, transition } from './campaigns';
 
 const SYSTEM = { type: 'system', id: 'scheduler' } as const;
@@ -34,6 +35,7 @@ export async function sendCampaign(env: Env, scope: TenantScope, id: string, act
     pinnedAt: now,
   });
   await audit(scope.db, { tenantId: scope.tenantId, actor, action: 'campaign.sending_started', target: { type: 'campaign', id } });
+  await emitWebhookEventsSafely(env, scope.db, scope.tenantId, [{ type: 'campaign.started', data: { campaign_id: id, name: c.name }, at: now }]);
   return c;
 }
 

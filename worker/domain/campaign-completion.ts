@@ -1,3 +1,4 @@
+import { emitWebhookEventsSafely } from './webhook-delivery';
 import { and, countDistinct, eq, sql } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { campaigns, contactEvents } from '../db/schema';
@@ -37,6 +38,9 @@ export async function finishCampaign(env: Env, db: DB, campaignId: string, now =
   const scope = tenantScope(db, c.tenantId);
   const progress = progressOf((await messageCounts(scope, [c.id])).get(c.id), c);
   const e = await engagement(db, c.tenantId, c.id);
+  await emitWebhookEventsSafely(env, db, c.tenantId, [
+    { type: 'campaign.finished', data: { campaign_id: c.id, name: c.name, sent: progress.sent, bounced: progress.bounced, failed: progress.failed, opens: e.opens, clicks: e.clicks, unsubscribes: e.unsubscribes }, at: now },
+  ]);
   await notify(env, db, {
     tenantId: c.tenantId,
     kind: 'campaign_finished',

@@ -1,3 +1,4 @@
+import { emitWebhookEventsSafely } from './webhook-delivery';
 import { count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import { jsonValues } from '../db/conditions';
 import { auditLog, contactEvents, contacts, contactTags, customFields, listMembers, lists, tags, type Consent, type Contact, type ContactStatus } from '../db/schema';
@@ -190,7 +191,9 @@ export async function createContact(scope: TenantScope, input: ContactInput, act
   const ids = await tagIds(scope, input.tags ?? []);
   if (ids.length) await scope.db.insert(contactTags).values(ids.map((tagId) => ({ tenantId: scope.tenantId, contactId: id, tagId }))).onConflictDoNothing().run();
   await warnNearContactLimit(env, scope, usage, 1);
-  return withWarnings(await getContactView(scope, id), verdict);
+  const view = await getContactView(scope, id);
+  await emitWebhookEventsSafely(env, scope.db, scope.tenantId, [{ type: 'contact.created', data: { contact_id: id, email: view.email, status: view.status } }]);
+  return withWarnings(view, verdict);
 }
 
 export async function updateContact(scope: TenantScope, id: string, patch: ContactPatch, actor: AuditInput['actor'], resolver: MxResolver) {

@@ -4,7 +4,9 @@ import { contacts, listMembers, lists, suppressions, tenants } from '../db/schem
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 import type { TrackedRecipient } from '../mail/tracking-tokens';
+import type { Env } from '../env';
 import { contactEventStatements } from './contact-events';
+import { emitWebhookEventsSafely } from './webhook-delivery';
 
 /**
  * What a recipient does from a message's own links: unsubscribe (one click, RFC 8058), resubscribe,
@@ -54,7 +56,7 @@ export async function recipientState(db: DB, r: TrackedRecipient): Promise<Recip
  * campaign by accident. Idempotent: a second click (or a mail scanner replaying the POST) changes
  * nothing and writes no second event.
  */
-export async function unsubscribeRecipient(state: RecipientState, r: TrackedRecipient, source: UnsubscribeSource) {
+export async function unsubscribeRecipient(env: Env, state: RecipientState, r: TrackedRecipient, source: UnsubscribeSource) {
   const { scope, contact } = state;
   const mailable = contact.status === 'subscribed' || contact.status === 'pending';
   if (!mailable && state.suppressed) return { changed: false };
@@ -65,6 +67,9 @@ export async function unsubscribeRecipient(state: RecipientState, r: TrackedReci
       .values({ id: newId(ID_PREFIX.suppression), tenantId: scope.tenantId, kind: 'email', value: contact.email, reason: 'unsubscribe', note: null })
       .onConflictDoNothing(),
     ...contactEventStatements(scope, [{ contactId: contact.id, type: 'unsubscribed', campaignId: r.campaignId ?? null, data: { source, message_id: r.messageId } }]),
+  ]);
+  await emitWebhookEventsSafely(env, scope.db, scope.tenantId, [
+    { type: 'unsubscribed', data: { contact_id: contact.id, email: contact.email, campaign_id: r.campaignId ?? null, message_id: r.messageId, source } },
   ]);
   return { changed: true };
 }

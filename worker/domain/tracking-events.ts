@@ -5,7 +5,9 @@ import { insertFromJson, rowValue } from '../db/json-rows';
 import { contactEvents, contacts, messages } from '../db/schema';
 import { ID_PREFIX, newId } from '../lib/ids';
 import type { TrackedRecipient } from '../mail/tracking-tokens';
+import type { Env } from '../env';
 import { isTooFast, type MachineReason } from './machine-traffic';
+import { emitWebhookEventsSafely } from './webhook-delivery';
 
 /**
  * An open or a click as the edge saw it, on its way to the events consumer. Its id is made at the
@@ -32,7 +34,7 @@ export function trackingEvent(recipient: TrackedRecipient, type: TrackingEvent['
  * purged are dropped; the rest is idempotent, so the batch can be retried whole.
  */
 export async function recordTrackingEvents(db: DB, events: TrackingEvent[]) {
-  if (!events.length) return { people: 0, machines: 0 };
+  if (!events.length) return { people: [] as TrackingEvent[], machines: 0 };
   const clicked = [...new Set(events.filter((e) => e.type === 'click' && !e.machine).map((e) => e.messageId))];
   const times = new Map(
     clicked.length
@@ -71,6 +73,28 @@ export async function recordTrackingEvents(db: DB, events: TrackingEvent[]) {
     db.update(messages).set({ openedAt: firstOf(opens) }).where(and(stamped(opens), sql`${messages.openedAt} is null`)),
     db.update(messages).set({ clickedAt: firstOf(clicks) }).where(and(stamped(clicks), sql`${messages.clickedAt} is null`)),
   ]);
-  const people = rows.filter((r) => r.human).length;
-  return { people, machines: rows.length - people };
+  const people = rows.filter((r) => r.human).map((r) => r.e);
+  return { people, machines: rows.length - people.length };
+}
+
+/** `opened` and `clicked` webhooks for people's events (machine traffic is not engagement), with the recipient's address. */
+export async function emitEngagementWebhooks(env: Env, db: DB, events: TrackingEvent[]) {
+  if (!events.length) return;
+  const emails = new Map(
+    (await db.select({ id: messages.id, email: messages.email }).from(messages).where(inArray(messages.id, jsonValues([...new Set(events.map((e) => e.messageId))]))).all()).map((m) => [m.id, m.email]),
+  );
+  const byTenant = new Map<string, TrackingEvent[]>();
+  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const [tenantId, list] of byTenant) {
+    await emitWebhookEventsSafely(
+      env,
+      db,
+      tenantId,
+      list.map((e) => ({
+        type: e.type === 'open' ? ('opened' as const) : ('clicked' as const),
+        at: e.at,
+        data: { message_id: e.messageId, contact_id: e.contactId, campaign_id: e.campaignId ?? null, email: emails.get(e.messageId) ?? null, ...(e.link ? { url: e.link.url } : {}) },
+      })),
+    );
+  }
 }

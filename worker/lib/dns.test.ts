@@ -194,6 +194,7 @@ describe('MX answer cache', () => {
     const resolver: DnsResolver = {
       resolveTxt: () => Promise.resolve([]),
       resolveCname: () => Promise.resolve([]),
+      resolveAddresses: () => Promise.resolve([]),
       resolveMx(name) {
         lookups.push(name);
         const hosts = table[name];

@@ -12,6 +12,8 @@ export interface DnsResolver {
   resolveCname(name: string): Promise<string[]>;
   /** Mail exchanger hosts, best first; an empty array when the domain receives no mail. */
   resolveMx(name: string): Promise<string[]>;
+  /** A and AAAA addresses (webhook targets are checked against private ranges: lib/ssrf.ts). */
+  resolveAddresses(name: string): Promise<string[]>;
 }
 
 export type RecordType = 'TXT' | 'CNAME' | 'MX' | 'A' | 'AAAA';
@@ -85,6 +87,10 @@ function resolverOver(lookup: Lookup): DnsResolver {
     },
     async resolveCname(name) {
       return ((await lookup(name, 'CNAME')) ?? []).map(canonicalName);
+    },
+    async resolveAddresses(name) {
+      const [a, aaaa] = await Promise.all([lookup(name, 'A'), lookup(name, 'AAAA')]);
+      return [...(a ?? []), ...(aaaa ?? [])];
     },
     /**
      * RFC 5321 §5.1: without MX records the domain's own A/AAAA record is the implicit mail exchanger;

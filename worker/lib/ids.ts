@@ -66,4 +66,6 @@ export const ID_PREFIX = {
   transportRoute: 'trr',
   campaign: 'cmp',
   message: 'msg',
+  webhookEndpoint: 'whe',
+  webhookDelivery: 'whd',
 } as const;

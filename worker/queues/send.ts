@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { getDb, type DB } from '../db/client';
 import { jsonValues } from '../db/conditions';
-import { campaigns, contacts, messages, tenants, type Campaign, type Contact } from '../db/schema';
+import { campaigns, contacts, messages, suppressions, tenants, type Campaign, type Contact } from '../db/schema';
 import { tenantScope } from '../db/tenant-scope';
 import { campaignSendContext } from '../domain/campaign-content';
 import { claimLeaseMs } from '../domain/campaign-dispatch';
@@ -11,7 +11,9 @@ import { composeRecipientMessage } from '../domain/recipient-message';
 import { acquireSendPermits, recordDeliveryOutcomes, releaseSendPermits, sendingLimits } from '../domain/send-permits';
 import { suppressedAmong } from '../domain/suppressions';
 import { recordTransportOutcome, resolveTransport } from '../domain/transports';
+import { emitWebhookEventsSafely } from '../domain/webhook-delivery';
 import type { Env, SendJob } from '../env';
+import { ID_PREFIX, newId } from '../lib/ids';
 import { errorFields, log } from '../lib/log';
 import { TransportError, type TransportSession } from '../transports/transport';
 import { backoffSeconds } from './jobs';
@@ -215,11 +217,11 @@ async function deliver(env: Env, db: DB, campaign: Campaign, tenant: typeof tena
           raw: message.raw,
           stream: 'marketing',
         });
-        outcome.sent(row.id, contact.id, result.externalId);
+        outcome.sent(row, contact.id, result.externalId);
       } catch (err) {
         if (err instanceof TransportError && err.opts.scope !== 'connection') {
           // This recipient or message only (5xx: a bounce; 4xx: try it again later); the session goes on.
-          if (err.kind === 'permanent') outcome.bounced(row.id, contact.id, err);
+          if (err.kind === 'permanent') outcome.bounced(row, contact.id, err);
           else outcome.temporary(row.id, err);
           continue;
         }
@@ -251,8 +253,8 @@ class BatchOutcome {
   transportId: string | null = null;
   private marking: Promise<unknown> = Promise.resolve();
   private readonly settled = new Set<string>();
-  private readonly sentContacts: { contactId: string; messageId: string }[] = [];
-  private readonly bounces: { contactId: string; messageId: string; code: string | number | undefined; message: string }[] = [];
+  private readonly sentContacts: { contactId: string; messageId: string; email: string }[] = [];
+  private readonly bounces: { contactId: string; messageId: string; email: string; code: string | number | undefined; message: string }[] = [];
   private unused = 0;
   private transportError: unknown = null;
 
@@ -271,13 +273,13 @@ class BatchOutcome {
     if (ack) this.jobs.get(id)?.ack();
   }
 
-  sent(id: string, contactId: string, externalId: string) {
-    this.sentContacts.push({ contactId, messageId: id });
+  sent({ id, email }: Claimed, contactId: string, externalId: string) {
+    this.sentContacts.push({ contactId, messageId: id, email });
     this.write(id, { status: 'sent', sentAt: new Date(), providerMessageId: externalId, transportId: this.transportId, error: null, claimedAt: null });
   }
 
-  bounced(id: string, contactId: string, err: TransportError) {
-    this.bounces.push({ contactId, messageId: id, code: err.opts.code, message: err.message });
+  bounced({ id, email }: Claimed, contactId: string, err: TransportError) {
+    this.bounces.push({ contactId, messageId: id, email, code: err.opts.code, message: err.message });
     this.write(id, { status: 'bounced', transportId: this.transportId, error: err.message.slice(0, 500), claimedAt: null });
   }
 
@@ -325,11 +327,31 @@ class BatchOutcome {
     ];
     await Promise.all([
       recordContactEvents(scope, events),
+      markHardBounces(scope, this.bounces),
+      emitWebhookEventsSafely(this.env, this.db, this.tenantId, [
+        ...this.sentContacts.map((s) => ({ type: 'sent' as const, data: { message_id: s.messageId, contact_id: s.contactId, campaign_id: this.campaignId, email: s.email } })),
+        ...this.bounces.map((b) => ({ type: 'bounced' as const, data: { message_id: b.messageId, contact_id: b.contactId, campaign_id: this.campaignId, email: b.email, kind: 'hard', code: b.code ?? null, reason: b.message.slice(0, 300) } })),
+      ]),
       this.unused ? releaseSendPermits(this.env, this.tenantId, this.unused) : undefined,
       this.sentContacts.length || this.bounces.length ? recordDeliveryOutcomes(this.env, this.db, this.tenantId, { sent: this.sentContacts.length + this.bounces.length, bounced: this.bounces.length }) : undefined,
       recordTransportOutcome(this.env, this.db, this.transportId, { ok: this.sentContacts.length, failed: this.transportError ? 1 : 0, error: this.transportError ? String((this.transportError as Error).message ?? this.transportError) : undefined }),
     ]);
   }
+}
+
+/**
+ * A permanent rejection makes the contact `bounced` and suppresses the address (reason `bounce`), so no
+ * later campaign or import tries it again; the contact's status changes only from a mailable one.
+ */
+async function markHardBounces(scope: ReturnType<typeof tenantScope>, bounces: { contactId: string; email: string }[]) {
+  if (!bounces.length) return;
+  await scope.db.batch([
+    scope.db.update(contacts).set({ status: 'bounced', updatedAt: new Date() }).where(scope.own(contacts, inArray(contacts.id, bounces.map((b) => b.contactId)), inArray(contacts.status, ['subscribed', 'pending']))),
+    scope.db
+      .insert(suppressions)
+      .values(bounces.map((b) => ({ id: newId(ID_PREFIX.suppression), tenantId: scope.tenantId, kind: 'email' as const, value: b.email, reason: 'bounce' as const, note: null })))
+      .onConflictDoNothing(),
+  ]);
 }
 
 /** After the last retry: the row is failed with its reason (if the consumer had not marked it already). */

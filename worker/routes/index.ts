@@ -27,6 +27,7 @@ import { registerSuppressions } from './suppressions';
 import { registerTemplates } from './templates';
 import { registerTracking } from './tracking';
 import { registerTransports } from './transports';
+import { registerWebhooks } from './webhooks';
 import { registerTenant } from './tenant';
 import { registerWorkspaces } from './workspaces';
 
@@ -58,6 +59,7 @@ export function registerRoutes(app: App) {
   registerCampaigns(app);
   registerDomains(app);
   registerTransports(app);
+  registerWebhooks(app);
   registerSending(app);
   registerTracking(app);
   registerPublicForms(app);

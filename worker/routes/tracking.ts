@@ -153,7 +153,7 @@ export function registerTracking(app: App) {
       return recipientPage(c, state, 200, { title: t('resubscribedTitle'), message: t('resubscribedMessage'), links });
     }
     // A mailbox provider's one-click POST carries `List-Unsubscribe=One-Click`; the page's button says `action=unsubscribe`.
-    await unsubscribeRecipient(state, r, form.action === 'unsubscribe' ? 'page' : 'one_click');
+    await unsubscribeRecipient(c.env, state, r, form.action === 'unsubscribe' ? 'page' : 'one_click');
     return recipientPage(c, state, 200, { title: t('unsubscribedTitle'), message: t('unsubscribedMessage'), action: { label: t('resubscribeButton'), path: `/t/u/${token}`, fields: { action: 'resubscribe' } }, links });
   });
 
@@ -186,7 +186,7 @@ ${state.lists.length ? state.lists.map((l) => html`<label><input type="checkbox"
     const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
     const t = copyFor(state);
     if (form.action === 'unsubscribe_all') {
-      await unsubscribeRecipient(state, r, 'preferences');
+      await unsubscribeRecipient(c.env, state, r, 'preferences');
       return recipientPage(c, state, 200, { title: t('unsubscribedTitle'), message: t('unsubscribedMessage'), body: preferencesForm(token, state) });
     }
     const chosen = ([] as unknown[]).concat(form.lists ?? []).filter((v): v is string => typeof v === 'string');
