@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+import { getDb, runBatch } from '../../worker/db/client';
+import { contacts } from '../../worker/db/schema';
+import { tenantScope } from '../../worker/db/tenant-scope';
+import { suppressContactsStatements } from '../../worker/domain/suppressions';
+import { addContacts } from './campaign-helpers';
 import { call, expectProblem, paidTenant } from './helpers';
 
 describe('suppressions', () => {
@@ -42,5 +49,25 @@ describe('suppressions', () => {
     expectProblem(await call(`/v1/suppressions/${added.json.id}`, { method: 'DELETE', token: other.token }), 404, 'not-found');
     expect((await call(`/v1/suppressions/${added.json.id}`, { method: 'DELETE', token: s.token })).status).toBe(204);
     expect((await call('/v1/contacts', { token: s.token, body: { email: 'x@example.com' } })).status).toBe(201);
+  });
+});
+
+describe('suppressing contacts in bulk (bounces, complaints, unsubscribes)', () => {
+  it('takes any number of contacts out of the mailable statuses in one batch and keeps the first reason of an address already suppressed', async () => {
+    const s = await paidTenant();
+    const people = await addContacts(s.tenantId, 40, 'bulk');
+    const [already, unsubscribed] = people;
+    await getDb(env).update(contacts).set({ status: 'unsubscribed' }).where(eq(contacts.id, unsubscribed!.id)).run();
+    await call('/v1/suppressions', { token: s.token, body: { email: already!.email, reason: 'manual' } });
+    const scope = tenantScope(getDb(env), s.tenantId);
+    await runBatch(scope.db, suppressContactsStatements(scope, people.map((p) => ({ contactId: p.id, email: p.email })), { status: 'bounced', reason: 'bounce' }));
+
+    const rows = await getDb(env).select().from(contacts).where(eq(contacts.tenantId, s.tenantId)).all();
+    expect(rows.filter((r) => r.status === 'bounced')).toHaveLength(39);
+    expect(rows.find((r) => r.id === unsubscribed!.id)!.status).toBe('unsubscribed');
+    const listed = await call('/v1/suppressions?limit=100', { token: s.token });
+    expect(listed.json.data).toHaveLength(40);
+    expect(listed.json.data.find((x: any) => x.value === already!.email).reason).toBe('manual');
+    expect(listed.json.data.filter((x: any) => x.reason === 'bounce')).toHaveLength(39);
   });
 });

@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/d1';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Env } from '../env';
 import * as schema from './schema';
 
@@ -18,4 +19,9 @@ export function getDb(env: Pick<Env, 'DB'>): DB {
     cache.set(env.DB, db);
   }
   return db;
+}
+
+/** One transaction of any number of statements (drizzle's `batch` wants a non-empty tuple); nothing to run is a no-op. */
+export async function runBatch(db: DB, statements: BatchItem<'sqlite'>[]) {
+  if (statements.length) await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
 }

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { runBatch } from '../db/client';
 import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
 import { contactEvents, contacts, type Contact, type ContactEvent, type ContactEventType } from '../db/schema';
 import { encodeCursor } from '../lib/pagination';
@@ -39,7 +40,7 @@ export function contactEventStatements(scope: TenantScope, events: ContactEventI
 
 export async function recordContactEvents(scope: TenantScope, events: ContactEventInput[]) {
   const statements = contactEventStatements(scope, events);
-  if (statements.length) await scope.db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  await runBatch(scope.db, statements);
 }
 
 export function contactEventView(e: ContactEvent) {

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { DB } from '../db/client';
+import { runBatch, type DB } from '../db/client';
 import { contacts, listMembers, lists, suppressions, tenants } from '../db/schema';
 import { tenantScope, type TenantScope } from '../db/tenant-scope';
-import { ID_PREFIX, newId } from '../lib/ids';
 import type { TrackedRecipient } from '../mail/tracking-tokens';
 import type { Env } from '../env';
 import { contactEventStatements } from './contact-events';
+import { suppressContactsStatements } from './suppressions';
 import { emitWebhookEventsSafely } from './webhook-delivery';
 
 /**
@@ -60,12 +60,8 @@ export async function unsubscribeRecipient(env: Env, state: RecipientState, r: T
   const { scope, contact } = state;
   const mailable = contact.status === 'subscribed' || contact.status === 'pending';
   if (!mailable && state.suppressed) return { changed: false };
-  await scope.db.batch([
-    scope.db.update(contacts).set({ status: 'unsubscribed', updatedAt: new Date() }).where(scope.own(contacts, eq(contacts.id, contact.id), inArray(contacts.status, ['subscribed', 'pending']))),
-    scope.db
-      .insert(suppressions)
-      .values({ id: newId(ID_PREFIX.suppression), tenantId: scope.tenantId, kind: 'email', value: contact.email, reason: 'unsubscribe', note: null })
-      .onConflictDoNothing(),
+  await runBatch(scope.db, [
+    ...suppressContactsStatements(scope, [{ contactId: contact.id, email: contact.email }], { status: 'unsubscribed', reason: 'unsubscribe' }),
     ...contactEventStatements(scope, [{ contactId: contact.id, type: 'unsubscribed', campaignId: r.campaignId ?? null, data: { source, message_id: r.messageId } }]),
   ]);
   await emitWebhookEventsSafely(env, scope.db, scope.tenantId, [
@@ -110,6 +106,6 @@ export async function savePreferences(state: RecipientState, r: TrackedRecipient
       ...leave.map((listId) => ({ contactId: contact.id, type: 'list_removed' as const, data: { list_id: listId, source: 'preferences', message_id: r.messageId } })),
     ]),
   ];
-  if (statements.length) await scope.db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  await runBatch(scope.db, statements);
   return { joined: join.length, left: leave.length };
 }

@@ -1,6 +1,7 @@
-import { and, eq, inArray, like, or } from 'drizzle-orm';
-import { SUPPRESSION_REASONS, contacts, suppressions } from '../db/schema';
+import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { SUPPRESSION_REASONS, contacts, suppressions, type ContactStatus } from '../db/schema';
 import { jsonValues } from '../db/conditions';
+import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem } from '../lib/problem';
@@ -34,6 +35,39 @@ export async function suppressedAmong(scope: TenantScope, emails: string[]): Pro
   const [byEmail, byDomain] = await scope.db.batch([matching('email', emails), matching('domain', emails.map(domainOf))]);
   const hits = new Set([...byEmail, ...byDomain].map((r) => r.value));
   return new Set(emails.filter((e) => hits.has(e) || hits.has(domainOf(e))));
+}
+
+/**
+ * Statements for the caller's batch that take contacts out of the mailable statuses into `status` and
+ * suppress their addresses for `reason` — what a hard bounce, a complaint or an unsubscribe does, from
+ * whichever path it arrives. Rows travel as JSON, so a batch of any size is a few statements. An address
+ * suppressed already keeps its first reason; a contact already out of `from` keeps its status.
+ */
+export function suppressContactsStatements(
+  scope: TenantScope,
+  targets: { contactId: string; email: string }[],
+  change: { status: ContactStatus; reason: SuppressionReason; from?: ContactStatus[] },
+) {
+  if (!targets.length) return [];
+  const now = Date.now();
+  const contactIds = [...new Set(targets.map((t) => t.contactId))];
+  const emails = [...new Set(targets.map((t) => t.email))];
+  return [
+    scope.db
+      .update(contacts)
+      .set({ status: change.status, updatedAt: new Date(now) })
+      .where(scope.own(contacts, inArray(contacts.id, jsonValues(contactIds)), inArray(contacts.status, change.from ?? ['subscribed', 'pending']))),
+    ...jsonRowParams(emails.map((email) => [newId(ID_PREFIX.suppression, now), email])).map((rows) =>
+      insertFromJson(scope.db, suppressions, rows, {
+        id: rowValue(0),
+        tenantId: sql`${scope.tenantId}`,
+        kind: sql`'email'`,
+        value: rowValue(1),
+        reason: sql`${change.reason}`,
+        createdAt: sql`${now}`,
+      }).onConflictDoNothing(),
+    ),
+  ];
 }
 
 /** The one rule every entry point applies: a suppressed address is never (re)subscribed. */

@@ -1,4 +1,4 @@
-import { and, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { jsonValues } from '../db/conditions';
 import { insertFromJson, rowValue } from '../db/json-rows';
@@ -79,22 +79,24 @@ export async function recordTrackingEvents(db: DB, events: TrackingEvent[]) {
 
 /** `opened` and `clicked` webhooks for people's events (machine traffic is not engagement), with the recipient's address. */
 export async function emitEngagementWebhooks(env: Env, db: DB, events: TrackingEvent[]) {
-  if (!events.length) return;
-  const emails = new Map(
-    (await db.select({ id: messages.id, email: messages.email }).from(messages).where(inArray(messages.id, jsonValues([...new Set(events.map((e) => e.messageId))]))).all()).map((m) => [m.id, m.email]),
-  );
   const byTenant = new Map<string, TrackingEvent[]>();
-  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const e of events) {
+    const list = byTenant.get(e.tenantId);
+    if (list) list.push(e);
+    else byTenant.set(e.tenantId, [e]);
+  }
+  const typeOf = (e: TrackingEvent) => (e.type === 'open' ? ('opened' as const) : ('clicked' as const));
   for (const [tenantId, list] of byTenant) {
-    await emitWebhookEventsSafely(
-      env,
-      db,
-      tenantId,
-      list.map((e) => ({
-        type: e.type === 'open' ? ('opened' as const) : ('clicked' as const),
+    await emitWebhookEventsSafely(env, db, tenantId, async (wanted) => {
+      const chosen = list.filter((e) => wanted(typeOf(e)));
+      if (!chosen.length) return [];
+      const ids = jsonValues([...new Set(chosen.map((e) => e.messageId))]);
+      const emails = new Map((await db.select({ id: messages.id, email: messages.email }).from(messages).where(and(eq(messages.tenantId, tenantId), inArray(messages.id, ids))).all()).map((m) => [m.id, m.email]));
+      return chosen.map((e) => ({
+        type: typeOf(e),
         at: e.at,
         data: { message_id: e.messageId, contact_id: e.contactId, campaign_id: e.campaignId ?? null, email: emails.get(e.messageId) ?? null, ...(e.link ? { url: e.link.url } : {}) },
-      })),
-    );
+      }));
+    });
   }
 }

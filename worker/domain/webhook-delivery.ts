@@ -1,14 +1,13 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import type { DB } from '../db/client';
+import { runBatch, type DB } from '../db/client';
+import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint, type WebhookEventType } from '../db/schema';
 import type { Env } from '../env';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { log } from '../lib/log';
-import { resolverFor } from '../lib/dns';
-import { checkWebhookUrl } from '../lib/ssrf';
 import { notify } from './notifications';
-import { allowPrivateWebhooks, signingSecrets } from './webhooks';
+import { checkEndpointUrl, signingSecrets } from './webhooks';
 
 /** On the webhooks queue: one delivery (its row holds the payload and the state). */
 export interface WebhookJob {
@@ -33,25 +32,56 @@ async function enqueue(env: Env, jobs: WebhookJob[], delaySeconds = 0) {
   }
 }
 
+export interface WebhookEventInput {
+  type: WebhookEventType;
+  data: Record<string, unknown>;
+  at?: number;
+}
+
 /**
  * Records each event for every active endpoint of the workspace that wants it, then queues the
  * deliveries. The rows come first: a delivery whose queue message was lost is found again by the
- * cron (requeueStaleDeliveries). Costs one read when the workspace has no endpoint.
+ * cron (requeueStaleDeliveries). Costs one read when the workspace has no endpoint. Events may be
+ * given lazily: the function is called only when an endpoint wants one of the types, with a test of
+ * which types are wanted, so a busy path does no lookups for a workspace without endpoints.
  */
-export async function emitWebhookEvents(env: Env, db: DB, tenantId: string, events: { type: WebhookEventType; data: Record<string, unknown>; at?: number }[], onlyEndpoint?: string) {
-  if (!events.length) return 0;
+export async function emitWebhookEvents(
+  env: Env,
+  db: DB,
+  tenantId: string,
+  events: WebhookEventInput[] | ((wanted: (type: WebhookEventType) => boolean) => Promise<WebhookEventInput[]>),
+  onlyEndpoint?: string,
+) {
+  if (Array.isArray(events) && !events.length) return 0;
   const endpoints = await db
     .select()
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.status, 'active'), onlyEndpoint ? eq(webhookEndpoints.id, onlyEndpoint) : undefined))
     .all();
   if (!endpoints.length) return 0;
-  const rows = events.flatMap((event) => {
-    const payload = JSON.stringify({ type: event.type, timestamp: new Date(event.at ?? Date.now()).toISOString(), data: event.data });
-    return endpoints.filter((e) => subscribed(e, event.type)).map((e) => ({ id: newId(ID_PREFIX.webhookDelivery), tenantId, endpointId: e.id, eventType: event.type, payload }));
+  const wanted = (type: WebhookEventType) => endpoints.some((e) => subscribed(e, type));
+  const list = Array.isArray(events) ? events : await events(wanted);
+  const now = Date.now();
+  const rows = list.flatMap((event) => {
+    const payload = JSON.stringify({ type: event.type, timestamp: new Date(event.at ?? now).toISOString(), data: event.data });
+    return endpoints.filter((e) => subscribed(e, event.type)).map((e): [string, string, string, string] => [newId(ID_PREFIX.webhookDelivery, now), e.id, event.type, payload]);
   });
-  for (let i = 0; i < rows.length; i += 10) await db.insert(webhookDeliveries).values(rows.slice(i, i + 10)).run();
-  await enqueue(env, rows.map((r) => ({ deliveryId: r.id, tenantId })));
+  await runBatch(
+    db,
+    jsonRowParams(rows).map((json) =>
+      insertFromJson(db, webhookDeliveries, json, {
+        id: rowValue(0),
+        tenantId: sql`${tenantId}`,
+        endpointId: rowValue(1),
+        eventType: rowValue(2),
+        payload: rowValue(3),
+        status: sql`'pending'`,
+        attempts: sql`0`,
+        createdAt: sql`${now}`,
+      }),
+    ),
+  );
+  await enqueue(env, rows.map((r) => ({ deliveryId: r[0], tenantId })));
   return rows.length;
 }
 
@@ -89,7 +119,7 @@ export async function deliverWebhook(env: Env, db: DB, job: WebhookJob, now = Da
   let error: string | null = null;
   let retryAfter: number | null = null;
   const started = Date.now();
-  const target = await checkWebhookUrl(e.url, { allowPrivate: allowPrivateWebhooks(env), resolve: (host) => resolverFor(env).resolveAddresses(host) });
+  const target = await checkEndpointUrl(env, e.url);
   if (!target.ok) {
     error = `refused: ${target.reason}`;
   } else {

@@ -25,11 +25,16 @@ const newSecret = () => `whsec_${toBase64(randomBytes(24))}`;
 
 export const allowPrivateWebhooks = (env: Env) => config(env).APP_ENV !== 'production' && env.WEBHOOKS_ALLOW_PRIVATE === 'true';
 
-/** The SSRF check (lib/ssrf.ts) with this deployment's resolver and setting; a refusal is a 422 naming the field. */
+/** The SSRF check (lib/ssrf.ts) with this deployment's resolver and setting, at creation and again before every attempt. */
+export const checkEndpointUrl = (env: Env, url: string) => checkWebhookUrl(url, { allowPrivate: allowPrivateWebhooks(env), resolve: (host) => resolverFor(env).resolveAddresses(host) });
+
+/** A refusal is a 422 naming the field. */
 export async function assertDeliverable(env: Env, url: string) {
-  const verdict = await checkWebhookUrl(url, { allowPrivate: allowPrivateWebhooks(env), resolve: (host) => resolverFor(env).resolveAddresses(host) });
+  const verdict = await checkEndpointUrl(env, url);
   if (!verdict.ok) throw validationProblem([{ field: 'url', message: verdict.reason }]);
 }
+
+export const listEndpoints = (scope: TenantScope) => scope.db.select().from(webhookEndpoints).where(scope.own(webhookEndpoints)).orderBy(webhookEndpoints.id).all();
 
 export function endpointView(e: WebhookEndpoint) {
   return {

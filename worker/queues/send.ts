@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import { getDb, type DB } from '../db/client';
+import { getDb, runBatch, type DB } from '../db/client';
 import { jsonValues } from '../db/conditions';
-import { campaigns, contacts, messages, suppressions, tenants, type Campaign, type Contact } from '../db/schema';
+import { campaigns, contacts, messages, tenants, type Campaign, type Contact } from '../db/schema';
 import { tenantScope } from '../db/tenant-scope';
 import { campaignSendContext } from '../domain/campaign-content';
 import { claimLeaseMs } from '../domain/campaign-dispatch';
@@ -9,11 +9,10 @@ import { recordContactEvents } from '../domain/contact-events';
 import { isSendingStopped } from '../domain/kill-switch';
 import { composeRecipientMessage } from '../domain/recipient-message';
 import { acquireSendPermits, recordDeliveryOutcomes, releaseSendPermits, sendingLimits } from '../domain/send-permits';
-import { suppressedAmong } from '../domain/suppressions';
+import { suppressContactsStatements, suppressedAmong } from '../domain/suppressions';
 import { recordTransportOutcome, resolveTransport } from '../domain/transports';
 import { emitWebhookEventsSafely } from '../domain/webhook-delivery';
 import type { Env, SendJob } from '../env';
-import { ID_PREFIX, newId } from '../lib/ids';
 import { errorFields, log } from '../lib/log';
 import { TransportError, type TransportSession } from '../transports/transport';
 import { backoffSeconds } from './jobs';
@@ -344,14 +343,8 @@ class BatchOutcome {
  * later campaign or import tries it again; the contact's status changes only from a mailable one.
  */
 async function markHardBounces(scope: ReturnType<typeof tenantScope>, bounces: { contactId: string; email: string }[]) {
-  if (!bounces.length) return;
-  await scope.db.batch([
-    scope.db.update(contacts).set({ status: 'bounced', updatedAt: new Date() }).where(scope.own(contacts, inArray(contacts.id, bounces.map((b) => b.contactId)), inArray(contacts.status, ['subscribed', 'pending']))),
-    scope.db
-      .insert(suppressions)
-      .values(bounces.map((b) => ({ id: newId(ID_PREFIX.suppression), tenantId: scope.tenantId, kind: 'email' as const, value: b.email, reason: 'bounce' as const, note: null })))
-      .onConflictDoNothing(),
-  ]);
+  const statements = suppressContactsStatements(scope, bounces, { status: 'bounced', reason: 'bounce' });
+  await runBatch(scope.db, statements);
 }
 
 /** After the last retry: the row is failed with its reason (if the consumer had not marked it already). */

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { WEBHOOK_EVENT_TYPES, webhookEndpoints } from '../db/schema';
+import { WEBHOOK_EVENT_TYPES } from '../db/schema';
 import { actorOf } from '../domain/audit';
 import { emitWebhookEvents, replayDelivery } from '../domain/webhook-delivery';
-import { createEndpoint, deleteEndpoint, deliveryView, endpointView, getDelivery, getEndpoint, listDeliveries, rotateSecret, updateEndpoint } from '../domain/webhooks';
+import { createEndpoint, deleteEndpoint, deliveryView, endpointView, getDelivery, getEndpoint, listDeliveries, listEndpoints, rotateSecret, updateEndpoint } from '../domain/webhooks';
 import { PageQuery, pageOf } from '../lib/pagination';
 import { Problem } from '../lib/problem';
 import type { App } from '../types';
@@ -98,7 +98,7 @@ const routes = {
 export function registerWebhooks(app: App) {
   app.openapi(routes.list, async (c) => {
     const scope = scopeOf(c);
-    const rows = await scope.db.select().from(webhookEndpoints).where(scope.own(webhookEndpoints)).orderBy(webhookEndpoints.id).all();
+    const rows = await listEndpoints(scope);
     return c.json({ data: rows.map(endpointView) }, 200);
   });
   app.openapi(routes.create, async (c) => {
