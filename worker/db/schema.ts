@@ -825,7 +825,66 @@ export const messages = sqliteTable(
     index('messages_provider_id').on(t.providerMessageId),
     // The foreign-key action when a contact is purged, and a contact's messages.
     index('messages_contact').on(t.contactId),
+    // GET /v1/messages: a workspace's transactional messages (campaign_id null), newest first.
+    index('messages_tenant_campaign').on(t.tenantId, t.campaignId, t.id),
+    // The cron's scan for scheduled transactional messages falling due.
+    index('messages_transactional_due').on(t.sendAfter).where(sql`campaign_id is null and status = 'pending'`),
   ],
+);
+
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** In the FILES bucket; deleted with the message content. */
+  key: string;
+}
+
+/**
+ * What a transactional message says, rendered when the API accepted it (a template with variables is
+ * merged then, so a bad variable is the caller's 422, not a failed send later). Campaign messages
+ * take their content from the campaign's pinned template instead.
+ */
+export const transactionalContents = sqliteTable('transactional_contents', {
+  messageId: text('message_id')
+    .primaryKey()
+    .references(() => messages.id, { onDelete: 'cascade' }),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  fromEmail: text('from_email'),
+  fromName: text('from_name'),
+  replyTo: text('reply_to'),
+  to: text('to', { mode: 'json' }).$type<string[]>().notNull(),
+  cc: text('cc', { mode: 'json' }).$type<string[]>().notNull(),
+  bcc: text('bcc', { mode: 'json' }).$type<string[]>().notNull(),
+  subject: text('subject').notNull(),
+  html: text('html').notNull(),
+  text: text('text').notNull(),
+  headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+  attachments: text('attachments', { mode: 'json' }).$type<StoredAttachment[]>().notNull(),
+  tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+  metadata: text('metadata', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+  templateId: text('template_id'),
+  trackOpens: integer('track_opens', { mode: 'boolean' }).notNull(),
+  trackClicks: integer('track_clicks', { mode: 'boolean' }).notNull(),
+});
+
+/**
+ * `Idempotency-Key` of POST /v1/send: the first request's response is kept for a day and given again
+ * to a retry with the same body; the same key with another body is refused (IETF
+ * draft-ietf-httpapi-idempotency-key-header).
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is still being processed. */
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('idempotency_keys_tenant_key').on(t.tenantId, t.key), index('idempotency_keys_created').on(t.createdAt)],
 );
 
 export type Transport = typeof transports.$inferSelect;
