@@ -460,6 +460,10 @@ export const CONTACT_EVENT_TYPES = [
   'machine_click',
   'bounce',
   'complaint',
+  /** The receiving side is still trying (a provider's deferral, a DSN with Action: delayed); no status change. */
+  'deferred',
+  /** Repeated soft bounces took the contact out of the mailable statuses (see delivery-events.ts). */
+  'cleaned',
 ] as const;
 export type ContactEventType = (typeof CONTACT_EVENT_TYPES)[number];
 
@@ -815,6 +819,8 @@ export const messages = sqliteTable(
     /** The first human open and click (machine traffic never sets them): unique opens and clicks per message. */
     openedAt: ts('opened_at'),
     clickedAt: ts('clicked_at'),
+    /** The receiving server accepted it (a provider's delivery event). */
+    deliveredAt: ts('delivered_at'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -886,6 +892,60 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [uniqueIndex('idempotency_keys_tenant_key').on(t.tenantId, t.key), index('idempotency_keys_created').on(t.createdAt)],
 );
+
+export const DELIVERY_EVENT_TYPES = ['delivered', 'hard_bounce', 'soft_bounce', 'complaint', 'deferred'] as const;
+export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
+/** Who reported it: an ESP's webhook, or a DSN/ARF report mailed to the bounce address. */
+export const DELIVERY_EVENT_SOURCES = ['ses', 'sendgrid', 'mailgun', 'postmark', 'resend', 'email'] as const;
+export type DeliveryEventSource = (typeof DELIVERY_EVENT_SOURCES)[number];
+
+/**
+ * What the receiving side reported about a sent message, from any source. The unique (message, type)
+ * key is the idempotency key: a provider event delivered twice, the same bounce from a webhook and a
+ * DSN, or an events batch retried after a crash each count once. `reported_at` stays null until the
+ * outbound webhooks and the reputation counters have seen the row, so a crash in between is caught up
+ * by the retry instead of being lost.
+ */
+export const deliveryEvents = sqliteTable(
+  'delivery_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    campaignId: text('campaign_id'),
+    type: text('type', { enum: DELIVERY_EVENT_TYPES }).notNull(),
+    source: text('source', { enum: DELIVERY_EVENT_SOURCES }).notNull(),
+    /** The provider's code, reason and event id; never the address. */
+    detail: text('detail', { mode: 'json' }).$type<{ code: string | null; reason: string | null; provider_event_id: string | null }>().notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    reportedAt: ts('reported_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('delivery_events_message_type').on(t.messageId, t.type),
+    // "Three soft bounces in 30 days" per contact.
+    index('delivery_events_contact').on(t.contactId, t.type, t.occurredAt),
+    // Campaign reports: soft bounces and complaints per campaign.
+    index('delivery_events_campaign').on(t.campaignId, t.type),
+  ],
+);
+
+/**
+ * Nonces of inbound webhooks already accepted (a Mailgun token, a Svix message id), kept until their
+ * signature's timestamp is too old to be accepted anyway: a captured request replayed is refused.
+ */
+export const inboundHookNonces = sqliteTable(
+  'inbound_hook_nonces',
+  {
+    /** `<provider>:<nonce>`. */
+    key: text('key').primaryKey(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('inbound_hook_nonces_expiry').on(t.expiresAt)],
+);
+
+export type DeliveryEvent = typeof deliveryEvents.$inferSelect;
 
 export type Transport = typeof transports.$inferSelect;
 export type TransportRoute = typeof transportRoutes.$inferSelect;
