@@ -1,6 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { contactEvents, messages, type Campaign } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
+import { abTestReport } from './ab-test-report';
 import { messageCounts } from './campaigns';
 
 /** Mailbox providers by the domains of their consumer addresses; everything else is "other". */
@@ -28,7 +29,7 @@ const DAY = 24 * HOUR;
 export async function campaignStats(scope: TenantScope, c: Campaign) {
   const db = scope.db;
   const own = (...conds: Parameters<typeof and>) => and(eq(contactEvents.tenantId, scope.tenantId), eq(contactEvents.campaignId, c.id), ...conds);
-  const [statusCounts, unique, events, links, domains, timeline] = await Promise.all([
+  const [statusCounts, unique, events, links, domains, timeline, abTest] = await Promise.all([
     messageCounts(scope, [c.id]),
     db
       .select({ opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})` })
@@ -51,6 +52,7 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
       .groupBy(sql`1`)
       .all(),
     engagementOverTime(scope, c),
+    abTestReport(db, c),
   ]);
   const status = statusCounts.get(c.id) ?? {};
   const sent = status.sent ?? 0;
@@ -86,6 +88,7 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
     links: links.map((l) => ({ url: l.url, clicks: l.clicks, unique_clicks: l.unique })),
     providers: [...providers.values()].sort((a, b) => b.sent - a.sent).map((p) => ({ ...p, open_rate: rate(p.opened, p.sent) })),
     timeline,
+    ab_test: abTest,
   };
 }
 

@@ -11,6 +11,11 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Lines of cells, each ending in CRLF: a file written in parts (a streamed export) joins them as they come. */
+export function csvLines(rows: unknown[][]): string {
+  return rows.map((r) => r.map(csvCell).join(',') + '\r\n').join('');
+}
+
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return csvLines([header, ...rows]);
 }

@@ -20,6 +20,7 @@ import {
 } from '../domain/campaigns';
 import { assertWithinRate } from '../domain/rate-limit';
 import { PageQuery, pageOf } from '../lib/pagination';
+import { MIN_EXPECTED, MIN_SAMPLE, SIGNIFICANCE_LEVEL } from '../lib/proportion-test';
 import { preciseValidation } from '../lib/zod-issues';
 import type { App } from '../types';
 import { scopeOf } from './context';
@@ -128,6 +129,25 @@ const Campaign = z
   .openapi('Campaign');
 const CampaignWithProgress = Campaign.extend({ progress: Progress }).openapi('CampaignWithProgress');
 const Engagement = z.object({ unique: z.number().int(), total: z.number().int(), machine: z.number().int().openapi({ description: 'Bots, link scanners, privacy proxies: never in the rates' }) });
+const Significance = z
+  .object({
+    against: z.string().openapi({ description: 'The leading variant on this rate' }),
+    difference: z.number().openapi({ description: "The leader's rate minus this variant's" }),
+    verdict: z.enum(['significant', 'not_significant', 'not_enough_data']),
+    z: z.number().nullable(),
+    p_value: z.number().nullable(),
+  })
+  .nullable()
+  .openapi({ description: `Two-proportion z-test against the leader, significant when p < ${SIGNIFICANCE_LEVEL}; not enough data below ${MIN_SAMPLE} recipients or ${MIN_EXPECTED} successes or failures per variant; null for the leader` });
+const AbTestReport = z
+  .object({
+    metric: z.enum(['opens', 'clicks']),
+    winner: z.string().nullable(),
+    variants: z.array(
+      z.object({ key: z.string(), sent: z.number().int(), opens: z.number().int(), clicks: z.number().int(), open_rate: z.number(), click_rate: z.number(), open_significance: Significance, click_significance: Significance }),
+    ),
+  })
+  .openapi('AbTestReport');
 const CampaignStats = z
   .object({
     sent: z.number().int(),
@@ -141,6 +161,7 @@ const CampaignStats = z
     links: z.array(z.object({ url: z.string(), clicks: z.number().int(), unique_clicks: z.number().int() })),
     providers: z.array(z.object({ provider: z.enum(MAILBOX_PROVIDERS), sent: z.number().int(), opened: z.number().int(), clicked: z.number().int(), open_rate: z.number() })),
     timeline: z.array(z.object({ at: z.string(), opens: z.number().int(), clicks: z.number().int() })).openapi({ description: 'Human opens and clicks per hour for three days from the start, then per day' }),
+    ab_test: AbTestReport.nullable().openapi({ description: 'A/B campaigns: each variant of the test share with its rates and their significance' }),
   })
   .openapi('CampaignStats');
 const LiveProgress = Progress.extend({

@@ -4,6 +4,7 @@ import { registerAdmin } from './admin';
 import { registerApiKeys } from './api-keys';
 import { registerAuditLog } from './audit-log';
 import { registerAuth } from './auth';
+import { registerCampaignRecipients } from './campaign-recipients';
 import { registerCampaigns } from './campaigns';
 import { registerContactBulk } from './contact-bulk';
 import { registerContactExport } from './contact-export';
@@ -57,6 +58,7 @@ export function registerRoutes(app: App) {
   registerForms(app);
   registerTemplates(app);
   registerCampaigns(app);
+  registerCampaignRecipients(app);
   registerDomains(app);
   registerTransports(app);
   registerWebhooks(app);
