@@ -15,7 +15,7 @@ const PROVIDER_DOMAINS: [MailboxProvider, RegExp][] = [
 ];
 export const providerOf = (domain: string): MailboxProvider => PROVIDER_DOMAINS.find(([, re]) => re.test(domain))?.[0] ?? 'Other';
 
-const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+export const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
 /** Engagement buckets: hours for the first three days of a campaign, days after. */
 const HOUR = 3_600_000;

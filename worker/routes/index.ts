@@ -24,6 +24,7 @@ import { registerOnboarding } from './onboarding';
 import { registerPublicForms } from './public-forms';
 import { registerSegments } from './segments';
 import { registerSending } from './sending';
+import { registerStats } from './stats';
 import { registerSuppressions } from './suppressions';
 import { registerTemplates } from './templates';
 import { registerTracking } from './tracking';
@@ -63,6 +64,7 @@ export function registerRoutes(app: App) {
   registerTransports(app);
   registerWebhooks(app);
   registerSending(app);
+  registerStats(app);
   registerTracking(app);
   registerPublicForms(app);
   registerAdmin(app);
