@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_ATTACHMENT_BYTES } from './domain/transactional';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -68,9 +69,19 @@ export function createApp() {
   });
   // File uploads for contact imports: the file limit plus room for the multipart envelope.
   const uploadBodyLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw fileTooLarge(); } });
-  app.use('/v1/*', (c, next) =>
-    (c.req.path.startsWith('/v1/contacts/import') && (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data') ? uploadBodyLimit : jsonBodyLimit)(c, next),
-  );
+  // Transactional mail carries its attachments in base64: their limit plus a third, and room for the rest.
+  const sendBodyLimit = bodyLimit({
+    maxSize: Math.ceil((MAX_ATTACHMENT_BYTES * 4) / 3) + JSON_BODY_LIMIT,
+    onError: () => {
+      throw new Problem('payload-too-large', `The body exceeds ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB of attachments (in base64) and 1 MB of the rest.`);
+    },
+  });
+  const limitFor = (c: { req: { path: string; header(name: string): string | undefined } }) => {
+    if (c.req.path === '/v1/send') return sendBodyLimit;
+    if (c.req.path.startsWith('/v1/contacts/import') && (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) return uploadBodyLimit;
+    return jsonBodyLimit;
+  };
+  app.use('/v1/*', (c, next) => limitFor(c)(c, next));
   app.use('*', methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) => {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { CampaignRunner } from '../durable-objects/campaign-runner';
 import type { KillSwitch } from '../durable-objects/kill-switch';
 import type { TenantGovernor } from '../durable-objects/tenant-governor';
-import type { TrackingEvent } from './domain/tracking-events';
 import type { WebhookJob } from './domain/webhook-delivery';
+import type { EventMessage } from './queues/events';
 
 /**
  * Every binding, typed once. `wrangler types` would type vars as their literal dev values
@@ -16,7 +16,7 @@ export interface Env {
   KILL_SWITCH: DurableObjectNamespace<KillSwitch>;
   CAMPAIGN_RUNNER: DurableObjectNamespace<CampaignRunner>;
   SEND_QUEUE: Queue<SendJob>;
-  EVENTS_QUEUE: Queue<TrackingEvent>;
+  EVENTS_QUEUE: Queue<EventMessage>;
   WEBHOOKS_QUEUE: Queue<WebhookJob>;
   JOBS_QUEUE: Queue<JobMessage>;
   /** Cloudflare Email Service (`[[send_email]]`): the `cloudflare` transport, transactional mail only. */
@@ -48,6 +48,11 @@ export interface Env {
    * a receiver on this machine in development and tests. Never set it in production.
    */
   WEBHOOKS_ALLOW_PRIVATE?: string;
+  /**
+   * Inbound SES webhooks accept signing certificates and subscription URLs on `sns.<region>.amazonaws.com`
+   * only; outside production this names one more origin (the tests' certificate server on loopback).
+   */
+  SNS_TEST_ORIGIN?: string;
   /** Multiplies the webhook retry schedule (5 s … 24 h); tests set 0 to retry at once. */
   WEBHOOK_RETRY_SCALE?: string;
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */
@@ -78,7 +83,8 @@ export type JobMessage =
 /** One recipient's message on the send queue; the row in `messages` holds everything else. */
 export interface SendJob {
   tenantId: string;
-  campaignId: string;
+  /** Null for a transactional message. */
+  campaignId: string | null;
   messageId: string;
 }
 

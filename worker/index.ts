@@ -1,16 +1,17 @@
 import { createApp } from './app';
 import type { Env, JobMessage, SendJob } from './env';
-import type { TrackingEvent } from './domain/tracking-events';
 import { requeueStaleDeliveries, type WebhookJob } from './domain/webhook-delivery';
-import { handleEvents } from './queues/events';
+import { handleEvents, type EventMessage } from './queues/events';
 import { handleJobs } from './queues/jobs';
 import { handleWebhooks } from './queues/webhooks';
 import { handleSend, handleSendDeadLetters } from './queues/send';
 import { log } from './lib/log';
+import { receiveReportMail } from './inbound/report-mail';
 import { getDb } from './db/client';
 import { runHygiene } from './domain/hygiene';
 import { recheckDomains } from './domain/sending-domains';
 import { runCampaignCron } from './domain/campaign-cron';
+import { queueDueTransactional } from './domain/transactional';
 import { isSummaryMinute, sendMonthlySummaries } from './domain/usage-summary';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
@@ -29,7 +30,7 @@ export default {
       case 'edgepost-send-dlq':
         return handleSendDeadLetters(batch as MessageBatch<SendJob>, env);
       case 'edgepost-events':
-        return handleEvents(batch as MessageBatch<TrackingEvent>, env);
+        return handleEvents(batch as MessageBatch<EventMessage>, env);
       case 'edgepost-webhooks':
         return handleWebhooks(batch as MessageBatch<WebhookJob>, env);
       default:
@@ -40,6 +41,11 @@ export default {
     }
   },
 
+  /** Delivery status (DSN) and feedback (ARF) reports mailed to a bounce address; see inbound/report-mail.ts. */
+  async email(message, env) {
+    await receiveReportMail(env, message);
+  },
+
   async scheduled(controller, env, ctx) {
     log('info', 'cron', { cron: controller.cron });
     // Hourly is plenty for expired sessions and tokens; the every-minute trigger serves schedules later.
@@ -48,6 +54,7 @@ export default {
     ctx.waitUntil(recheckDomains(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(runCampaignCron(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(requeueStaleDeliveries(env, getDb(env), controller.scheduledTime));
+    ctx.waitUntil(queueDueTransactional(env, getDb(env), controller.scheduledTime));
     if (isSummaryMinute(controller.scheduledTime)) ctx.waitUntil(sendMonthlySummaries(env, getDb(env), controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env, JobMessage | SendJob | TrackingEvent | WebhookJob>;
+} satisfies ExportedHandler<Env, JobMessage | SendJob | EventMessage | WebhookJob>;

@@ -1,7 +1,9 @@
 import type { DB } from '../db/client';
 import type { Env } from '../env';
+import { purgeExpiredNonces } from '../inbound/replay-guard';
 import { purgeDeletedContacts } from './contacts';
 import { purgeExpiredEmailTokens } from './email-tokens';
+import { purgeExpiredIdempotencyKeys } from './idempotency';
 import { purgeExpiredThrottles } from './login-throttle';
 import { purgeMessageViews } from './message-views';
 import { purgeEndedSessions } from './sessions';
@@ -20,4 +22,6 @@ export async function runHygiene(env: Env, db: DB, now = Date.now()) {
   await purgeRetiredKeys(db, now);
   await rotateAgedKeys(env, db, now);
   await purgeMessageViews(env, now);
+  await purgeExpiredIdempotencyKeys(db, now);
+  await purgeExpiredNonces(db, now);
 }

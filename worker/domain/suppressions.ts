@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, notInArray, or, sql } from 'drizzle-orm';
 import { SUPPRESSION_REASONS, contacts, suppressions, type ContactStatus } from '../db/schema';
 import { jsonValues } from '../db/conditions';
 import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
@@ -25,13 +25,20 @@ export async function findSuppression(scope: TenantScope, email: string) {
     .get();
 }
 
-/** The same rule for many (normalized) addresses at once, for bulk paths such as imports: which of them are suppressed. */
-export async function suppressedAmong(scope: TenantScope, emails: string[]): Promise<Set<string>> {
+/**
+ * The same rule for many (normalized) addresses at once, for bulk paths such as imports: which of them
+ * are suppressed. `ignoring` leaves out suppressions for those reasons (transactional mail still goes
+ * to someone who unsubscribed from campaigns).
+ */
+export async function suppressedAmong(scope: TenantScope, emails: string[], ignoring: SuppressionReason[] = []): Promise<Set<string>> {
   if (!emails.length) return new Set();
   const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
   // One query per kind, so each is a search of the (tenant, kind, value) index.
   const matching = (kind: 'email' | 'domain', values: string[]) =>
-    scope.db.select({ value: suppressions.value }).from(suppressions).where(scope.own(suppressions, eq(suppressions.kind, kind), inArray(suppressions.value, jsonValues([...new Set(values)]))));
+    scope.db
+      .select({ value: suppressions.value })
+      .from(suppressions)
+      .where(scope.own(suppressions, eq(suppressions.kind, kind), inArray(suppressions.value, jsonValues([...new Set(values)])), ignoring.length ? notInArray(suppressions.reason, ignoring) : undefined));
   const [byEmail, byDomain] = await scope.db.batch([matching('email', emails), matching('domain', emails.map(domainOf))]);
   const hits = new Set([...byEmail, ...byDomain].map((r) => r.value));
   return new Set(emails.filter((e) => hits.has(e) || hits.has(domainOf(e))));
@@ -45,12 +52,12 @@ export async function suppressedAmong(scope: TenantScope, emails: string[]): Pro
  */
 export function suppressContactsStatements(
   scope: TenantScope,
-  targets: { contactId: string; email: string }[],
+  targets: { contactId: string | null; email: string }[],
   change: { status: ContactStatus; reason: SuppressionReason; from?: ContactStatus[] },
 ) {
   if (!targets.length) return [];
   const now = Date.now();
-  const contactIds = [...new Set(targets.map((t) => t.contactId))];
+  const contactIds = [...new Set(targets.flatMap((t) => (t.contactId ? [t.contactId] : [])))];
   const emails = [...new Set(targets.map((t) => t.email))];
   return [
     scope.db

@@ -163,6 +163,36 @@ describe('a built message', () => {
   });
 });
 
+describe('a transactional message', () => {
+  const pdf = Buffer.from('%PDF-1.4 a receipt with ünïcode bytes \x00\xff').toString('base64');
+  const transactional = {
+    to: [{ email: 'zoe@example.com' }, { email: 'max@example.com', name: 'Max' }],
+    cc: [{ email: 'accounts@example.com' }],
+    attachments: [{ filename: 'Rechnung März.pdf', contentType: 'application/pdf', content: pdf }],
+  };
+
+  it('parses back with every To and Cc, the attachment byte for byte, and no footer or list headers', async () => {
+    const built = await buildMessage(input({ campaignId: undefined, transactional }));
+    const parsed = await PostalMime.parse(built.raw);
+    expect(parsed.to).toEqual([{ name: '', address: 'zoe@example.com' }, { name: 'Max', address: 'max@example.com' }]);
+    expect(parsed.cc).toEqual([{ name: '', address: 'accounts@example.com' }]);
+    expect(parsed.attachments).toHaveLength(1);
+    const file = parsed.attachments[0]!;
+    expect(file.filename).toBe('Rechnung März.pdf');
+    expect(file.mimeType).toBe('application/pdf');
+    expect(Buffer.from(file.content as ArrayBuffer).toString('base64')).toBe(pdf);
+    expect(lf(parsed.html)).toBe(lf(built.html));
+    expect(parsed.headers.some((h) => h.key.startsWith('list-'))).toBe(false);
+    expect(built.text).not.toContain('Unsubscribe');
+    expect(built.html).not.toContain('/t/u/');
+  });
+
+  it('verifies with mailauth', async () => {
+    const result = await dkimResult((await buildMessage(input({ campaignId: undefined, transactional }))).raw);
+    expect(result.status.result).toBe('pass');
+  });
+});
+
 describe('the DKIM signature', () => {
   it('verifies with mailauth against the published key', async () => {
     const result = await dkimResult((await buildMessage(input())).raw);

@@ -3,7 +3,7 @@ import { signDkim, type DkimSigner } from './dkim';
 import { footerHtml, footerText, type FooterInput } from './footer';
 import { prepareHtml } from './link-rewriting';
 import { listHeaders } from './list-headers';
-import { buildMime, type Mailbox } from './mime';
+import { buildMime, type Attachment, type Mailbox } from './mime';
 import { signTrackingToken, trackingPrefix, trackingUrl, type TrackedRecipient } from './tracking-tokens';
 
 /**
@@ -38,6 +38,12 @@ export interface BuildMessageInput {
   /** When the links were already made for the merge tags (`recipientLinks`), reuse them. */
   links?: RecipientLinks;
   date?: Date;
+  /**
+   * Transactional mail (a receipt, a password reset) is not bulk mail: no compliance footer and no
+   * List-* headers, and it may go to several To and Cc mailboxes with attachments. Campaigns leave
+   * this out.
+   */
+  transactional?: { to: Mailbox[]; cc: Mailbox[]; attachments: Attachment[] };
 }
 
 export interface BuiltMessage {
@@ -93,32 +99,37 @@ export async function buildMessage(input: BuildMessageInput): Promise<BuiltMessa
   // A template that shows `{{ unsubscribe_url }}` itself keeps its own link; the footer adds the rest.
   const ownUnsubscribe = `${prefix}u/`;
 
+  const bulk = !input.transactional;
   const html = await prepareHtml(input.html, {
     ownUrlPrefix: prefix,
-    footerHtml: footerHtml(footer, { withUnsubscribe: !input.html.includes(ownUnsubscribe) }),
+    ...(bulk ? { footerHtml: footerHtml(footer, { withUnsubscribe: !input.html.includes(ownUnsubscribe) }) } : {}),
     ...(input.tracking.clicks
       ? { clickUrl: (url: string, linkIndex: number) => trackingUrl(input.baseUrl, input.signingKeys, { ...recipient, kind: 'c', url, linkIndex }) }
       : {}),
     ...(input.tracking.opens ? { pixelUrl: await trackingUrl(input.baseUrl, input.signingKeys, { ...recipient, kind: 'o' }) } : {}),
     ...(input.preheader ? { preheader: input.preheader } : {}),
   });
-  const text = `${input.text.replace(/\r\n?/g, '\n').trimEnd()}\n\n${footerText(footer, { withUnsubscribe: !input.text.includes(ownUnsubscribe) })}\n`;
+  const body = input.text.replace(/\r\n?/g, '\n').trimEnd();
+  const text = bulk ? `${body}\n\n${footerText(footer, { withUnsubscribe: !input.text.includes(ownUnsubscribe) })}\n` : `${body}\n`;
 
   const fromDomain = input.from.email.slice(input.from.email.lastIndexOf('@') + 1).toLowerCase();
   const messageIdHeader = `<${input.messageId}@${fromDomain}>`;
-  const list = listHeaders({
-    tenantId: input.tenant.id,
-    tenantName: input.tenant.name,
-    tenantSlug: input.tenant.slug,
-    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
-    unsubscribeUrl: links.unsubscribeUrl,
-    unsubscribeToken: links.unsubscribeToken,
-    platformDomain: input.platformDomain,
-  });
+  const list = bulk
+    ? listHeaders({
+        tenantId: input.tenant.id,
+        tenantName: input.tenant.name,
+        tenantSlug: input.tenant.slug,
+        ...(input.campaignId ? { campaignId: input.campaignId } : {}),
+        unsubscribeUrl: links.unsubscribeUrl,
+        unsubscribeToken: links.unsubscribeToken,
+        platformDomain: input.platformDomain,
+      })
+    : [];
   const date = input.date ?? new Date();
   const mime = buildMime({
     from: input.from,
-    to: { name: input.contact.name, email: input.contact.email },
+    to: input.transactional?.to ?? { name: input.contact.name, email: input.contact.email },
+    ...(input.transactional ? { cc: input.transactional.cc, attachments: input.transactional.attachments } : {}),
     replyTo: input.replyTo,
     subject: input.subject,
     messageId: messageIdHeader,

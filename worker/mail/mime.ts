@@ -2,8 +2,8 @@ import { randomBytes } from '../lib/crypto';
 import { toBase64, toHex, utf8 } from '../lib/encoding';
 
 /**
- * RFC 5322 / MIME message writing: a `multipart/alternative` with a text/plain and a text/html part,
- * 7-bit clean (encoded-words in headers, quoted-printable or base64 bodies), CRLF everywhere, header
+ * RFC 5322 / MIME message writing: a `multipart/alternative` with a text/plain and a text/html part
+ * (inside a `multipart/mixed` with the attachments when there are any), 7-bit clean (encoded-words in headers, quoted-printable or base64 bodies), CRLF everywhere, header
  * lines folded to 78 octets where the syntax allows and never beyond 998.
  */
 export interface Mailbox {
@@ -11,9 +11,17 @@ export interface Mailbox {
   email: string;
 }
 
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  /** The file's bytes in base64 (how the API receives them and the ESP APIs want them). */
+  content: string;
+}
+
 export interface MimeInput {
   from: Mailbox;
-  to: Mailbox;
+  to: Mailbox | Mailbox[];
+  cc?: Mailbox[];
   replyTo?: Mailbox | null;
   subject: string;
   /** Complete, with angle brackets: `<id@domain>`. */
@@ -25,6 +33,7 @@ export interface MimeInput {
   extraHeaders?: Record<string, string>;
   text: string;
   html: string;
+  attachments?: Attachment[];
 }
 
 const CRLF = '\r\n';
@@ -36,15 +45,18 @@ const MAX_WORD = 66;
 
 export function buildMime(input: MimeInput): string {
   const boundary = newBoundary();
+  const attachments = input.attachments ?? [];
+  const mixed = attachments.length ? newBoundary() : null;
   const lines = [
     foldHeader('From', formatMailbox(input.from)),
-    foldHeader('To', formatMailbox(input.to)),
+    foldHeader('To', formatMailboxes([input.to].flat())),
+    ...(input.cc?.length ? [foldHeader('Cc', formatMailboxes(input.cc))] : []),
     ...(input.replyTo ? [foldHeader('Reply-To', formatMailbox(input.replyTo))] : []),
     foldHeader('Subject', unstructured('Subject', input.subject)),
     foldHeader('Date', formatDate(input.date)),
     foldHeader('Message-ID', input.messageId),
     'MIME-Version: 1.0',
-    foldHeader('Content-Type', `multipart/alternative; boundary="${boundary}"`),
+    foldHeader('Content-Type', mixed ? `multipart/mixed; boundary="${mixed}"` : `multipart/alternative; boundary="${boundary}"`),
     ...(input.headers ?? []).map(([name, value]) => foldHeader(name, structured(name, value))),
     ...Object.entries(input.extraHeaders ?? {}).map(([name, value]) => foldHeader(extraHeaderName(name), unstructured(name, value))),
   ];
@@ -52,7 +64,32 @@ export function buildMime(input: MimeInput): string {
     const { encoding, body } = encodeBody(content);
     return `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: ${encoding}${CRLF}${CRLF}${body}${CRLF}`;
   };
-  return `${lines.join(CRLF)}${CRLF}${CRLF}${part('text/plain', input.text)}${part('text/html', input.html)}--${boundary}--${CRLF}`;
+  const alternative = `${part('text/plain', input.text)}${part('text/html', input.html)}--${boundary}--${CRLF}`;
+  if (!mixed) return `${lines.join(CRLF)}${CRLF}${CRLF}${alternative}`;
+  const files = attachments.map((a) => {
+    const name = parameterValue(a.filename);
+    return [
+      `--${mixed}`,
+      foldHeader('Content-Type', `${structured('Content-Type', a.contentType)}; name=${name}`),
+      'Content-Transfer-Encoding: base64',
+      foldHeader('Content-Disposition', `attachment; filename=${name}`),
+      '',
+      a.content.replace(/\s+/g, '').replace(/.{76}(?=.)/g, `$&${CRLF}`),
+      '',
+    ].join(CRLF);
+  });
+  return `${lines.join(CRLF)}${CRLF}${CRLF}--${mixed}${CRLF}Content-Type: multipart/alternative; boundary="${boundary}"${CRLF}${CRLF}${alternative}${files.join('')}--${mixed}--${CRLF}`;
+}
+
+/**
+ * A MIME parameter value (file names): a quoted-string when it is printable ASCII, else one
+ * RFC 2047 encoded-word per chunk in quotes — what mail clients actually decode (RFC 2231 continuations
+ * are less widely read back).
+ */
+function parameterValue(value: string): string {
+  const v = oneLine(value);
+  if (/^[\x20-\x7e]*$/.test(v) && !v.includes('=?')) return `"${v.replace(/[\\"]/g, '\\$&')}"`;
+  return `"${encodedWords(v).join(' ')}"`;
 }
 
 /**
@@ -163,6 +200,8 @@ function formatMailbox(m: Mailbox): string {
   const name = m.name ? formatPhrase(m.name) : '';
   return name ? `${name} <${email}>` : email;
 }
+
+const formatMailboxes = (list: Mailbox[]) => list.map(formatMailbox).join(', ');
 
 function asciiAddress(address: string): string {
   const at = address.lastIndexOf('@');

@@ -15,10 +15,12 @@ import { registerForms } from './forms';
 import { registerDocs } from './docs';
 import { registerDomains } from './domains';
 import { registerHealth } from './health';
+import { registerHooks } from './hooks';
 import { registerJobs } from './jobs';
 import { registerLists } from './lists';
 import { registerMe } from './me';
 import { registerMembers } from './members';
+import { registerMessages } from './messages';
 import { registerNotifications } from './notifications';
 import { registerOnboarding } from './onboarding';
 import { registerPublicForms } from './public-forms';
@@ -63,9 +65,11 @@ export function registerRoutes(app: App) {
   registerDomains(app);
   registerTransports(app);
   registerWebhooks(app);
+  registerMessages(app);
   registerSending(app);
   registerStats(app);
   registerTracking(app);
+  registerHooks(app);
   registerPublicForms(app);
   registerAdmin(app);
 }

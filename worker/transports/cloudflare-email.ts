@@ -60,11 +60,14 @@ export function cloudflareEmailTransport(binding: SendEmail | undefined): Transp
           const result = await email.send({
             from: message.from.name ? { name: message.from.name, email: message.from.email } : message.from.email,
             to: message.to,
+            ...(message.cc?.length ? { cc: message.cc } : {}),
+            ...(message.bcc?.length ? { bcc: message.bcc } : {}),
             subject: message.subject,
             html: message.html,
             text: message.text,
             ...(message.replyTo ? { replyTo: message.replyTo } : {}),
             headers,
+            ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ filename: a.filename, type: a.contentType, content: a.content, disposition: 'attachment' as const })) } : {}),
           });
           return { externalId: result.messageId };
         } catch (err) {

@@ -1,6 +1,6 @@
 import { utf8 } from '../lib/encoding';
 import { MESSAGE_ID_KEY, apiBase, callProvider, field, jsonOf, statelessSession, type ErrorReader } from './provider-http';
-import type { Transport } from './transport';
+import { envelopeRecipients, type Transport } from './transport';
 
 export interface MailgunSettings {
   /** The sending domain as configured in Mailgun. */
@@ -35,7 +35,7 @@ export function mailgunTransport(settings: MailgunSettings, credentials: Mailgun
     async open() {
       return statelessSession(async (message) => {
         const form = new FormData();
-        for (const to of message.to) form.append('to', to);
+        for (const to of envelopeRecipients(message)) form.append('to', to);
         form.append('message', new Blob([utf8(message.raw)], { type: 'message/rfc822' }), 'message.eml');
         form.append(`v:${MESSAGE_ID_KEY}`, message.id);
         form.append('o:tag', message.stream);

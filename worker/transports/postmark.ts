@@ -45,12 +45,15 @@ export function postmarkTransport(settings: PostmarkSettings, credentials: Postm
           {
             From: mailbox(message.from),
             To: message.to.join(', '),
+            ...(message.cc?.length ? { Cc: message.cc.join(', ') } : {}),
+            ...(message.bcc?.length ? { Bcc: message.bcc.join(', ') } : {}),
             ...(message.replyTo ? { ReplyTo: message.replyTo } : {}),
             Subject: message.subject,
             HtmlBody: message.html,
             TextBody: message.text,
             // Postmark writes its own Message-ID; webhooks map back through Metadata.
             Headers: Object.entries(headersWithout(message.headers, ['Message-ID'])).map(([Name, Value]) => ({ Name, Value })),
+            ...(message.attachments?.length ? { Attachments: message.attachments.map((a) => ({ Name: a.filename, Content: a.content, ContentType: a.contentType })) } : {}),
             MessageStream: message.stream === 'marketing' ? settings.marketing_stream : settings.transactional_stream,
             Metadata: { [MESSAGE_ID_KEY]: message.id },
             TrackOpens: false,

@@ -20,6 +20,8 @@ const ApiBase = z
   .openapi({ description: 'Overrides the provider’s API origin (a regional endpoint, or a fake server in tests). Must be https in production.' });
 const HostName = z.string().trim().toLowerCase().min(1).max(253).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a host name or IPv4 address');
 const Secret = z.string().trim().min(1).max(4096);
+/** Secrets that verify the provider's delivery/bounce/complaint webhooks (worker/inbound/): optional, set when the webhook is wired. */
+const WebhookSecret = Secret.optional();
 
 /**
  * Settings (shown back to the tenant) and credentials (sealed, never shown) of each transport kind:
@@ -46,6 +48,11 @@ export const TRANSPORT_SPECS = {
       .object({
         region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region such as eu-west-1'),
         configuration_set: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a configuration set name').optional(),
+        sns_topic_arn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+          .optional()
+          .openapi({ description: 'The topic SES notifies; when set, the webhook refuses (and never confirms) any other topic.' }),
         api_base: ApiBase,
       })
       .strict(),
@@ -53,11 +60,22 @@ export const TRANSPORT_SPECS = {
   },
   sendgrid: {
     settings: z.object({ api_base: ApiBase }).strict().default({}),
-    credentials: z.object({ api_key: Secret }).strict(),
+    credentials: z
+      .object({
+        api_key: Secret,
+        webhook_verification_key: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9+/=\s-]*$/, 'must be the base64 verification key from the Signed Event Webhook settings')
+          .min(40)
+          .max(4096)
+          .optional(),
+      })
+      .strict(),
   },
   mailgun: {
     settings: z.object({ domain: HostName, region: z.enum(['us', 'eu']).default('us'), api_base: ApiBase }).strict(),
-    credentials: z.object({ api_key: Secret }).strict(),
+    credentials: z.object({ api_key: Secret, webhook_signing_key: WebhookSecret }).strict(),
   },
   postmark: {
     settings: z
@@ -68,11 +86,14 @@ export const TRANSPORT_SPECS = {
       })
       .strict()
       .default({ marketing_stream: 'broadcast', transactional_stream: 'outbound' }),
-    credentials: z.object({ server_token: Secret }).strict(),
+    credentials: z
+      .object({ server_token: Secret, webhook_username: z.string().trim().min(1).max(256).regex(/^[^:]+$/, 'must not contain a colon').optional(), webhook_password: WebhookSecret })
+      .strict()
+      .refine((c) => !c.webhook_username === !c.webhook_password, { message: 'webhook_username and webhook_password go together' }),
   },
   resend: {
     settings: z.object({ api_base: ApiBase }).strict().default({}),
-    credentials: z.object({ api_key: Secret }).strict(),
+    credentials: z.object({ api_key: Secret, webhook_secret: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be the whsec_… signing secret of the Resend webhook').optional() }).strict(),
   },
   cloudflare: {
     settings: z.object({}).strict().default({}),

@@ -37,12 +37,15 @@ export function resendTransport(settings: ResendSettings, credentials: ResendCre
           {
             from: mailbox(message.from),
             to: message.to,
+            ...(message.cc?.length ? { cc: message.cc } : {}),
+            ...(message.bcc?.length ? { bcc: message.bcc } : {}),
             subject: message.subject,
             html: message.html,
             text: message.text,
             ...(message.replyTo ? { reply_to: message.replyTo } : {}),
             // Resend writes its own Message-ID; webhooks map back through the tags.
             headers: headersWithout(message.headers, ['Message-ID']),
+            ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, content_type: a.contentType })) } : {}),
             tags: [
               { name: MESSAGE_ID_KEY, value: message.id },
               { name: 'stream', value: message.stream },

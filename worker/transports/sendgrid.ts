@@ -40,7 +40,7 @@ export function sendgridTransport(settings: SendgridSettings, credentials: Sendg
           `${base}/v3/mail/send`,
           auth,
           {
-            personalizations: [{ to: message.to.map((email) => ({ email })) }],
+            personalizations: [{ to: message.to.map((email) => ({ email })), ...(message.cc?.length ? { cc: message.cc.map((email) => ({ email })) } : {}), ...(message.bcc?.length ? { bcc: message.bcc.map((email) => ({ email })) } : {}) }],
             from: { email: message.from.email, ...(message.from.name ? { name: message.from.name } : {}) },
             ...(message.replyTo ? { reply_to: { email: message.replyTo } } : {}),
             subject: message.subject,
@@ -50,6 +50,7 @@ export function sendgridTransport(settings: SendgridSettings, credentials: Sendg
               { type: 'text/html', value: message.html },
             ],
             headers: headersWithout(message.headers, DROPPED_HEADERS),
+            ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ content: a.content, filename: a.filename, type: a.contentType, disposition: 'attachment' })) } : {}),
             custom_args: { [MESSAGE_ID_KEY]: message.id },
             categories: [message.stream],
             tracking_settings: { click_tracking: { enable: false, enable_text: false }, open_tracking: { enable: false }, subscription_tracking: { enable: false } },

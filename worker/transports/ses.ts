@@ -54,7 +54,7 @@ export function sesTransport(settings: SesSettings, credentials: SesCredentials)
           `${base}/v2/email/outbound-emails`,
           {},
           {
-            Destination: { ToAddresses: message.to },
+            Destination: { ToAddresses: message.to, ...(message.cc?.length ? { CcAddresses: message.cc } : {}), ...(message.bcc?.length ? { BccAddresses: message.bcc } : {}) },
             Content: { Raw: { Data: toBase64(utf8(message.raw)) } },
             EmailTags: [
               { Name: MESSAGE_ID_KEY, Value: message.id },

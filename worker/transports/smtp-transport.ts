@@ -1,5 +1,5 @@
 import { openSmtpSession, type SmtpConfig } from './smtp';
-import { TransportError, type OutboundMessage, type Transport } from './transport';
+import { TransportError, envelopeRecipients, type OutboundMessage, type Transport } from './transport';
 
 /**
  * The first SMTP reply quoted in a worker-mailer error ("Invalid RCPT TO: <a@b> 550 5.1.1 No such
@@ -59,7 +59,7 @@ export function smtpTransport(cfg: SmtpConfig): Transport {
         async send(message) {
           if (broken) throw broken;
           try {
-            await session.send({ from: message.envelopeFrom, to: message.to, raw: message.raw });
+            await session.send({ from: message.envelopeFrom, to: envelopeRecipients(message), raw: message.raw });
           } catch (err) {
             const failure = smtpFailure(err);
             if (failure.opts.scope === 'connection') broken = failure;

@@ -1,4 +1,5 @@
 import type { TransportKind } from '../db/schema';
+import type { Attachment } from '../mail/mime';
 
 /**
  * One message as every transport needs it. SMTP, SES and Mailgun send `raw` (Edgepost's own
@@ -12,6 +13,9 @@ export interface OutboundMessage {
   envelopeFrom: string;
   from: { name?: string | null; email: string };
   to: string[];
+  /** Transactional mail only: copies (a Cc header) and blind copies (the envelope alone). */
+  cc?: string[];
+  bcc?: string[];
   replyTo?: string | null;
   subject: string;
   html: string;
@@ -21,7 +25,12 @@ export interface OutboundMessage {
   /** The complete signed RFC 5322 message, CRLF line endings. */
   raw: string;
   stream: 'marketing' | 'transactional';
+  /** Already inside `raw`; the ESP APIs that take parts get them separately. */
+  attachments?: Attachment[];
 }
+
+/** Every mailbox the message is delivered to: the SMTP envelope's RCPT TOs. */
+export const envelopeRecipients = (m: OutboundMessage) => [...m.to, ...(m.cc ?? []), ...(m.bcc ?? [])];
 
 export interface SendResult {
   /** The provider's id for the message (SMTP: the queue id from the 250 reply when there is one, else our Message-ID). */
