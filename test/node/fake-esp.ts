@@ -83,6 +83,9 @@ export async function refusedOrigin(): Promise<string> {
  * One message as the send consumer hands it over: 8-bit UTF-8 in the body (so a transport that
  * mangles bytes shows) and a line starting with a dot.
  */
+/** A small PDF as the transactional API stores and hands it to transports. */
+export const ATTACHMENT = { filename: 'receipt.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 receipt').toString('base64') };
+
 export function outboundMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   const headers = {
     'Message-ID': '<msg_01testmessage@acme.test>',

@@ -56,4 +56,9 @@ describe('Mailgun messages.mime transport', () => {
       opts: { scope: 'connection' },
     });
   });
+
+  it('gives every To, Cc and Bcc mailbox as a recipient of the raw message', async () => {
+    await (await mailgun().open()).send(outboundMessage({ to: ['zoe@example.com'], cc: ['cc@example.com'], bcc: ['b1@example.com'] }));
+    expect((await formOf(esp().last())).getAll('to')).toEqual(['zoe@example.com', 'cc@example.com', 'b1@example.com']);
+  });
 });

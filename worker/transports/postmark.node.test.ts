@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboundMessage, useFakeEsp } from '../../test/node/fake-esp';
+import { ATTACHMENT, outboundMessage, useFakeEsp } from '../../test/node/fake-esp';
 import { postmarkTransport } from './postmark';
 
 describe('Postmark transport', () => {
@@ -56,5 +56,10 @@ describe('Postmark transport', () => {
     esp().reply(() => ({ body: { ID: 1, Name: 'Acme production' } }));
     expect(await postmark().test()).toEqual({ ok: true, detail: 'Postmark server "Acme production" accepted the token' });
     expect([esp().last().method, esp().last().path, esp().last().headers['x-postmark-server-token']]).toEqual(['GET', '/server', 'server-token-1']);
+  });
+
+  it('carries Cc, Bcc and attachments of transactional mail', async () => {
+    await (await postmark().open()).send(outboundMessage({ stream: 'transactional', cc: ['cc@example.com'], bcc: ['b1@example.com', 'b2@example.com'], attachments: [ATTACHMENT] }));
+    expect(esp().lastJson()).toMatchObject({ Cc: 'cc@example.com', Bcc: 'b1@example.com, b2@example.com', Attachments: [{ Name: 'receipt.pdf', Content: ATTACHMENT.content, ContentType: 'application/pdf' }] });
   });
 });

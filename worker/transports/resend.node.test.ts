@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboundMessage, useFakeEsp } from '../../test/node/fake-esp';
+import { ATTACHMENT, outboundMessage, useFakeEsp } from '../../test/node/fake-esp';
 import { resendTransport } from './resend';
 
 describe('Resend transport', () => {
@@ -52,5 +52,10 @@ describe('Resend transport', () => {
     expect(await resend().test()).toMatchObject({ ok: true });
     esp().reply(() => ({ status: 403, body: { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid' } }));
     await expect(resend().test()).rejects.toMatchObject({ kind: 'permanent', opts: { code: 'invalid_api_key', scope: 'connection' } });
+  });
+
+  it('carries Cc, Bcc and attachments of transactional mail', async () => {
+    await (await resend().open()).send(outboundMessage({ stream: 'transactional', cc: ['cc@example.com'], bcc: ['b1@example.com'], attachments: [ATTACHMENT] }));
+    expect(esp().lastJson()).toMatchObject({ cc: ['cc@example.com'], bcc: ['b1@example.com'], attachments: [{ filename: 'receipt.pdf', content: ATTACHMENT.content, content_type: 'application/pdf' }] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboundMessage, useFakeEsp } from '../../test/node/fake-esp';
+import { ATTACHMENT, outboundMessage, useFakeEsp } from '../../test/node/fake-esp';
 import { sendgridTransport } from './sendgrid';
 
 describe('SendGrid v3 Mail Send transport', () => {
@@ -51,5 +51,12 @@ describe('SendGrid v3 Mail Send transport', () => {
 
     esp().reply(() => ({ body: { scopes: ['user.profile.read'] } }));
     await expect(sendgrid().test()).rejects.toMatchObject({ kind: 'permanent', opts: { code: 'missing_scope', scope: 'connection' } });
+  });
+
+  it('carries Cc, Bcc and attachments of transactional mail', async () => {
+    await (await sendgrid().open()).send(outboundMessage({ stream: 'transactional', cc: ['cc@example.com'], bcc: ['b1@example.com'], attachments: [ATTACHMENT] }));
+    const body = esp().lastJson();
+    expect(body.personalizations[0]).toMatchObject({ cc: [{ email: 'cc@example.com' }], bcc: [{ email: 'b1@example.com' }] });
+    expect(body.attachments).toEqual([{ content: ATTACHMENT.content, filename: 'receipt.pdf', type: 'application/pdf', disposition: 'attachment' }]);
   });
 });

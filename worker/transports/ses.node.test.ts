@@ -102,4 +102,9 @@ describe('Amazon SES v2 transport', () => {
     esp().reply(() => ({ body: { SendingEnabled: false, SendQuota: {} } }));
     await expect(ses().test()).rejects.toMatchObject({ kind: 'permanent', opts: { scope: 'connection' } });
   });
+
+  it('puts Cc and Bcc of transactional mail in the destination of the raw message', async () => {
+    await (await ses().open()).send(outboundMessage({ stream: 'transactional', cc: ['cc@example.com'], bcc: ['b1@example.com'] }));
+    expect(esp().lastJson().Destination).toEqual({ ToAddresses: ['zoe@example.com'], CcAddresses: ['cc@example.com'], BccAddresses: ['b1@example.com'] });
+  });
 });
