@@ -38,6 +38,11 @@ export const tenants = sqliteTable('tenants', {
   timezone: text('timezone').notNull().default('UTC'),
   language: text('language').notNull().default('en'),
   brand: text('brand', { mode: 'json' }).$type<Brand>(),
+  /**
+   * The workspace's verified tracking hostname (`tracking_domains`), copied here so the senders, which
+   * load the tenant anyway, sign links for it without another read. Null: the platform's API origin.
+   */
+  trackingHost: text('tracking_host'),
   /** Owners can require two-factor authentication of every member. */
   require2fa: integer('require_2fa', { mode: 'boolean' }).notNull().default(false),
   /** Super-admin overrides of the plan's limits and of the warm-up. */
@@ -591,6 +596,29 @@ export interface DnsRecordCheck {
   /** DMARC is recommended, not required: a missing one warns but does not fail verification. */
   required: boolean;
 }
+
+/**
+ * A workspace's own hostname for tracking, unsubscribe and preference links (`links.acme.com`): a CNAME
+ * to the platform's tracking host, verified like a sending domain, with TLS from Cloudflare for SaaS
+ * in production (`cfHostnameId`). One per workspace.
+ */
+export const trackingDomains = sqliteTable(
+  'tracking_domains',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    hostname: text('hostname').notNull(),
+    status: text('status', { enum: ['pending', 'active', 'failing'] }).notNull().default('pending'),
+    /** What the last check found, for the dashboard: the CNAME's target or why there was none. */
+    detail: text('detail'),
+    cfHostnameId: text('cf_hostname_id'),
+    lastCheckedAt: ts('last_checked_at'),
+    verifiedAt: ts('verified_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at'),
+  },
+  (t) => [uniqueIndex('tracking_domains_hostname').on(t.hostname), uniqueIndex('tracking_domains_tenant').on(t.tenantId)],
+);
 
 export const sendingDomains = sqliteTable(
   'sending_domains',
