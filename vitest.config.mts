@@ -34,6 +34,8 @@ export default defineConfig({
                 WEBHOOK_RECEIVER_URL: inject('webhookReceiverUrl'),
                 WEBHOOKS_ALLOW_PRIVATE: 'true',
                 WEBHOOK_RETRY_SCALE: '0',
+                // The inbound SES webhook fetches its signing certificate from this loopback stand-in for SNS.
+                SNS_TEST_ORIGIN: inject('snsOrigin'),
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
               },
             },

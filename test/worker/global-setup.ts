@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { MailDev } from 'maildev';
 import type { TestProject } from 'vitest/node';
 import { startFakeSmtp } from './fake-smtp';
+import { startSnsCertServer } from './sns-cert-server';
 import { startWebhookReceiver } from './webhook-receiver';
 
 /** A free TCP port on loopback, so the worker tests never collide with a running dev stack. */
@@ -33,8 +34,12 @@ export default async function setup(project: TestProject) {
   // Where outbound webhooks go (test/worker/webhooks.test.ts).
   const receiver = await startWebhookReceiver();
   project.provide('webhookReceiverUrl', receiver.url);
+  // AWS SNS's certificate host, for the inbound SES webhook (test/worker/delivery-hooks.test.ts).
+  const sns = await startSnsCertServer();
+  project.provide('snsOrigin', sns.origin);
+  project.provide('snsPrivateKey', sns.privateKey);
   return async () => {
-    await Promise.all([maildev.stop(), fakeSmtp.close(), receiver.close()]);
+    await Promise.all([maildev.stop(), fakeSmtp.close(), receiver.close(), sns.close()]);
   };
 }
 
@@ -44,5 +49,7 @@ declare module 'vitest' {
     maildevUrl: string;
     fakeSmtpPorts: { relay: number; auth: number; refused: number };
     webhookReceiverUrl: string;
+    snsOrigin: string;
+    snsPrivateKey: string;
   }
 }

@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import { contactEvents, messages, type Campaign } from '../db/schema';
+import { contactEvents, deliveryEvents, messages, type Campaign } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { abTestReport } from './ab-test-report';
 import { messageCounts } from './campaigns';
@@ -24,19 +24,28 @@ const DAY = 24 * HOUR;
 /**
  * A campaign's report. Opens and clicks are human unless called machine (bots, scanners, privacy
  * proxies; see machine-traffic.ts): unique counts come from each message's first human open and
- * click, totals and the per-link table from the timeline rows. Rates are over messages sent.
+ * click, totals and the per-link table from the timeline rows. Deliveries, soft bounces and complaints
+ * come from the providers' reports (delivery-events.ts); hard bounces are the messages `bounced`,
+ * at send time or reported later. Rates are over messages sent.
  */
 export async function campaignStats(scope: TenantScope, c: Campaign) {
   const db = scope.db;
   const own = (...conds: Parameters<typeof and>) => and(eq(contactEvents.tenantId, scope.tenantId), eq(contactEvents.campaignId, c.id), ...conds);
-  const [statusCounts, unique, events, links, domains, timeline, abTest] = await Promise.all([
+  const [statusCounts, unique, events, reports, links, domains, timeline, abTest] = await Promise.all([
     messageCounts(scope, [c.id]),
     db
-      .select({ opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})` })
+      .select({ opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})`, delivered: sql<number>`count(${messages.deliveredAt})` })
       .from(messages)
       .where(and(eq(messages.tenantId, scope.tenantId), eq(messages.campaignId, c.id)))
       .get(),
     db.select({ type: contactEvents.type, n: count() }).from(contactEvents).where(own()).groupBy(contactEvents.type).all(),
+    // Soft bounces and complaints as the delivery reports recorded them (one per message, from any source).
+    db
+      .select({ type: deliveryEvents.type, n: count() })
+      .from(deliveryEvents)
+      .where(and(eq(deliveryEvents.campaignId, c.id), eq(deliveryEvents.tenantId, scope.tenantId)))
+      .groupBy(deliveryEvents.type)
+      .all(),
     db
       .select({ url: sql<string>`${contactEvents.data}->>'url'`, clicks: count(), unique: sql<number>`count(distinct ${contactEvents.contactId})` })
       .from(contactEvents)
@@ -58,6 +67,9 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
   const sent = status.sent ?? 0;
   const bounced = status.bounced ?? 0;
   const n = (type: string) => events.find((e) => e.type === type)?.n ?? 0;
+  const reported = (type: string) => reports.find((e) => e.type === type)?.n ?? 0;
+  const delivered = unique?.delivered ?? 0;
+  const complaints = reported('complaint');
   const providers = new Map<MailboxProvider, { provider: MailboxProvider; sent: number; opened: number; clicked: number }>();
   for (const d of domains) {
     const name = providerOf(d.domain);
@@ -71,19 +83,22 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
   const clicks = unique?.clicked ?? 0;
   return {
     sent,
+    delivered,
     bounced,
+    bounces: { hard: bounced, soft: reported('soft_bounce') },
     failed: status.failed ?? 0,
     opens: { unique: opens, total: n('open'), machine: n('machine_open') },
     clicks: { unique: clicks, total: n('click'), machine: n('machine_click') },
     unsubscribes: n('unsubscribed'),
-    complaints: n('complaint'),
+    complaints,
     rates: {
+      delivery: rate(delivered, sent + bounced),
       open: rate(opens, sent),
       click: rate(clicks, sent),
       click_to_open: rate(clicks, opens),
       bounce: rate(bounced, sent + bounced),
       unsubscribe: rate(n('unsubscribed'), sent),
-      complaint: rate(n('complaint'), sent),
+      complaint: rate(complaints, sent),
     },
     links: links.map((l) => ({ url: l.url, clicks: l.clicks, unique_clicks: l.unique })),
     providers: [...providers.values()].sort((a, b) => b.sent - a.sent).map((p) => ({ ...p, open_rate: rate(p.opened, p.sent) })),

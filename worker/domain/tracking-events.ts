@@ -15,6 +15,8 @@ import { emitWebhookEventsSafely } from './webhook-delivery';
  * after writing and before acknowledging) inserts nothing the second time.
  */
 export interface TrackingEvent extends TrackedRecipient {
+  /** Tells it from a DeliveryReport on the same queue; events queued before there were two kinds lack it. */
+  kind?: 'tracking';
   id: string;
   type: 'open' | 'click';
   at: number;
@@ -23,7 +25,7 @@ export interface TrackingEvent extends TrackedRecipient {
 }
 
 export function trackingEvent(recipient: TrackedRecipient, type: TrackingEvent['type'], machine: MachineReason | null, link?: TrackingEvent['link'], at = Date.now()): TrackingEvent {
-  return { ...recipient, id: newId(ID_PREFIX.contactEvent, at), type, at, machine, ...(link ? { link } : {}) };
+  return { ...recipient, kind: 'tracking', id: newId(ID_PREFIX.contactEvent, at), type, at, machine, ...(link ? { link } : {}) };
 }
 
 /**

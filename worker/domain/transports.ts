@@ -5,6 +5,7 @@ import type { DB } from '../db/client';
 import { sendingDomains, transportRoutes, transports, type MailStream, type Transport as TransportRow, type TransportKind } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { encryptionKeys, type Env } from '../env';
+import { hookUrl } from '../inbound/hook-url';
 import { decryptSecret, encryptSecret } from '../lib/crypto';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { Problem, validationProblem, type FieldError } from '../lib/problem';
@@ -23,7 +24,7 @@ export const FAILOVER_WINDOW_MS = 10 * 60_000;
 /** A connection test contacts the provider; a tenant clicking "test" in a loop gets 30 an hour. */
 const TEST_LIMIT = { name: 'transport-test', spec: { capacity: 30, windowSeconds: 3600 } };
 /** Secrets that are shown as dots only; other credential fields (keys, user names) keep their last 4 characters as a hint. */
-const FULLY_MASKED = new Set(['password', 'secret_access_key']);
+const FULLY_MASKED = new Set(['password', 'secret_access_key', 'webhook_password', 'webhook_secret', 'webhook_signing_key']);
 const MAX_ERROR_LENGTH = 500;
 
 type Credentials = Record<string, string>;
@@ -36,7 +37,7 @@ async function sealCredentials(env: Env, credentials: Credentials): Promise<stri
   return Object.keys(credentials).length ? encryptSecret(encryptionKeys(env)[0], JSON.stringify(credentials)) : null;
 }
 
-async function openCredentials(env: Env, row: Pick<TransportRow, 'credentialsEnc'>): Promise<Credentials> {
+export async function openTransportCredentials(env: Env, row: Pick<TransportRow, 'credentialsEnc'>): Promise<Credentials> {
   return row.credentialsEnc ? (JSON.parse(await decryptSecret(encryptionKeys(env), row.credentialsEnc)) as Credentials) : {};
 }
 
@@ -47,7 +48,7 @@ function credentialHints(credentials: Credentials): Record<string, string> {
 }
 
 export async function transportView(env: Env, t: TransportRow) {
-  const credentials = await openCredentials(env, t).then(credentialHints, () => null);
+  const credentials = await openTransportCredentials(env, t).then(credentialHints, () => null);
   return {
     id: t.id,
     name: t.name,
@@ -55,6 +56,8 @@ export async function transportView(env: Env, t: TransportRow) {
     settings: t.settings,
     /** Hints only; null when the stored secret cannot be opened (re-enter the credentials). */
     credentials,
+    /** Where the provider's delivery, bounce and complaint webhook goes (null for kinds without one). */
+    webhook_url: hookUrl(env, t.kind, t.id),
     health: {
       consecutive_failures: t.consecutiveFailures,
       failing: isFailing(t),
@@ -122,7 +125,7 @@ export async function updateTransport(env: Env, scope: TenantScope, id: string, 
   let credentialsEnc: string | null | undefined;
   if (patch.credentials) {
     // Stored fields that cannot be opened any more are simply not carried over.
-    const stored = await openCredentials(env, row).catch(() => ({}));
+    const stored = await openTransportCredentials(env, row).catch(() => ({}));
     credentialsEnc = await sealCredentials(env, parseFor(spec.credentials, { ...stored, ...patch.credentials }, 'credentials') as Credentials);
   }
   if (patch.name !== undefined) await assertUniqueName(scope, patch.name, id);
@@ -164,7 +167,7 @@ export async function deleteTransport(scope: TenantScope, id: string, actor: Act
 async function transportOf(env: Env, row: TransportRow): Promise<Transport> {
   let credentials: Credentials;
   try {
-    credentials = await openCredentials(env, row);
+    credentials = await openTransportCredentials(env, row);
   } catch {
     return undecryptableTransport(row.kind);
   }

@@ -66,6 +66,7 @@ export const ID_PREFIX = {
   transportRoute: 'trr',
   campaign: 'cmp',
   message: 'msg',
+  deliveryEvent: 'dle',
   webhookEndpoint: 'whe',
   webhookDelivery: 'whd',
 } as const;

@@ -29,6 +29,7 @@ const TITLES = {
   unauthorized: [401, 'Authentication required'],
   'invalid-credentials': [401, 'Invalid credentials'],
   'invalid-token': [401, 'Invalid or expired token'],
+  'invalid-signature': [401, 'The request signature is not valid'],
   forbidden: [403, 'You do not have permission to do this'],
   'insufficient-scope': [403, 'The API key lacks a required scope'],
   'mfa-required': [403, 'Two-factor authentication required'],

@@ -151,13 +151,15 @@ const AbTestReport = z
 const CampaignStats = z
   .object({
     sent: z.number().int(),
-    bounced: z.number().int(),
+    delivered: z.number().int().openapi({ description: 'Accepted by the receiving server, as the transport’s delivery reports say (none for SMTP relays, which report only failures)' }),
+    bounced: z.number().int().openapi({ description: 'Messages that hard-bounced, at send time or reported later (the same as bounces.hard)' }),
+    bounces: z.object({ hard: z.number().int(), soft: z.number().int().openapi({ description: 'Messages reported as temporarily undeliverable; they stay counted as sent' }) }),
     failed: z.number().int(),
     opens: Engagement,
     clicks: Engagement,
     unsubscribes: z.number().int(),
-    complaints: z.number().int(),
-    rates: z.object({ open: z.number(), click: z.number(), click_to_open: z.number(), bounce: z.number(), unsubscribe: z.number(), complaint: z.number() }).openapi({ description: 'Fractions (0.25 = 25 %) of the messages sent; click-to-open of the unique opens' }),
+    complaints: z.number().int().openapi({ description: 'Spam complaints (feedback loops, ESP reports)' }),
+    rates: z.object({ delivery: z.number().openapi({ description: 'Delivered over sent and bounced' }), open: z.number(), click: z.number(), click_to_open: z.number(), bounce: z.number(), unsubscribe: z.number(), complaint: z.number() }).openapi({ description: 'Fractions (0.25 = 25 %) of the messages sent; click-to-open of the unique opens' }),
     links: z.array(z.object({ url: z.string(), clicks: z.number().int(), unique_clicks: z.number().int() })),
     providers: z.array(z.object({ provider: z.enum(MAILBOX_PROVIDERS), sent: z.number().int(), opened: z.number().int(), clicked: z.number().int(), open_rate: z.number() })),
     timeline: z.array(z.object({ at: z.string(), opens: z.number().int(), clicks: z.number().int() })).openapi({ description: 'Human opens and clicks per hour for three days from the start, then per day' }),

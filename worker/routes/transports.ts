@@ -22,6 +22,10 @@ const Transport = z
       .record(z.string(), z.string())
       .nullable()
       .openapi({ description: 'Hints only (`••••1234`): secrets are never returned. Null when the stored secret can no longer be opened: re-enter it.' }),
+    webhook_url: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Paste this into the provider’s webhook settings (SES: the SNS subscription endpoint); delivery, bounce and complaint reports come back here. Null for SMTP and the Email Service.' }),
     health: z
       .object({
         consecutive_failures: z.number().int(),
