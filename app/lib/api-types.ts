@@ -755,3 +755,18 @@ export interface TransportTestResult {
   ok: true;
   detail: string;
 }
+
+/* ---------- Analytics (worker/routes/stats.ts, campaign-recipients.ts) and webhooks (worker/routes/webhooks.ts) ---------- */
+
+export type { TenantStats } from '../../worker/domain/tenant-stats';
+export type { StatsPeriod } from '../../worker/domain/tenant-stats';
+export type RecipientOutcome = WorkerRecipientOutcome;
+export type CampaignRecipient = ReturnType<typeof import('../../worker/domain/campaign-recipients').recipientView>;
+export type AbTestReport = NonNullable<CampaignStats['ab_test']>;
+export type WebhookEndpoint = ReturnType<typeof import('../../worker/domain/webhooks').endpointView>;
+export type WebhookDelivery = ReturnType<typeof import('../../worker/domain/webhooks').deliveryView>;
+type WorkerWebhookEventType = Exclude<import('../../worker/db/schema').WebhookEventType, 'webhook.test'>;
+type WorkerRecipientOutcome = import('../../worker/domain/campaign-recipients').RecipientOutcome;
+/** Listed here, as values are not imported from the worker; `satisfies` fails the build on a name the API does not know. */
+export const WEBHOOK_EVENT_TYPES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'campaign.started', 'campaign.finished', 'contact.created'] as const satisfies readonly WorkerWebhookEventType[];
+export const RECIPIENT_OUTCOMES = ['sent', 'opened', 'clicked', 'bounced', 'failed', 'complained', 'unsubscribed'] as const satisfies readonly WorkerRecipientOutcome[];

@@ -1,7 +1,7 @@
 import { ROLES, type Me, type Role } from './api-types';
 
 /** The permissions the dashboard asks about; the API's matrix (worker/domain/permissions.ts) decides. */
-export type Permission = 'members:write' | 'api_keys:write' | 'audit:read' | 'tenant:write' | 'contacts:read' | 'contacts:write' | 'templates:read' | 'templates:write' | 'domains:write' | 'campaigns:read' | 'campaigns:write' | 'send' | 'transports:write';
+export type Permission = 'members:write' | 'api_keys:write' | 'audit:read' | 'tenant:write' | 'contacts:read' | 'contacts:write' | 'templates:read' | 'templates:write' | 'domains:write' | 'campaigns:read' | 'campaigns:write' | 'send' | 'transports:write' | 'webhooks:write';
 
 /** Hide what the user cannot do; the API enforces it regardless. */
 export function can(me: Pick<Me, 'permissions'>, permission: Permission): boolean {

@@ -11,8 +11,10 @@ import { CampaignLiveProgress } from '~/components/organisms/CampaignLiveProgres
 import { CampaignReport } from '~/components/organisms/CampaignReport';
 import { ConfirmSubmit } from '~/components/organisms/ConfirmSubmit';
 import { FormDialog } from '~/components/organisms/FormDialog';
+import { PrintButton } from '~/components/molecules/PrintButton';
+import { RecipientList } from '~/components/organisms/RecipientList';
 import { userApi } from '~/lib/api.server';
-import type { Campaign, CampaignLiveProgress as LiveProgress, CampaignStats, CampaignWithProgress, Page, TemplateSummary } from '~/lib/api-types';
+import type { Campaign, CampaignLiveProgress as LiveProgress, CampaignRecipient, CampaignStats, CampaignWithProgress, Page, TemplateSummary } from '~/lib/api-types';
 import { audience } from '~/lib/audience.server';
 import { describeAudience } from '~/lib/campaign-form';
 import { canDelete } from '~/lib/campaign-status';
@@ -24,13 +26,20 @@ import { formatWallClock } from '~/lib/local-time';
 import { useMe } from '~/lib/me';
 import { optional } from '~/lib/optional.server';
 import { can } from '~/lib/permissions';
+import { recipientFiltersOf, recipientsHref } from '~/lib/recipient-filters';
 import { reply } from '~/lib/respond.server';
+import analyticsCss from '~/styles/analytics.css?url';
 import deliveryCss from '~/styles/delivery.css?url';
 
 // Errors of this page render inside the app layout, so the navigation stays.
 export { RouteError as ErrorBoundary } from '~/components/organisms/RouteError';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: deliveryCss }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: deliveryCss },
+  { rel: 'stylesheet', href: analyticsCss },
+];
+
+const RECIPIENT_PAGE = 50;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? 'Campaign'} · Edgepost` }];
 
@@ -39,9 +48,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const campaign = await loadCampaign(api, args.params.id ?? '');
   const parentIds = [campaign.parent_id, campaign.audience.unopened_of].filter((id): id is string => Boolean(id));
   const started = campaign.status !== 'draft' && campaign.status !== 'scheduled';
-  const [progress, stats, lists, segments, templates, parents] = await Promise.all([
+  const recipientFilters = recipientFiltersOf(new URL(args.request.url));
+  const [progress, stats, recipients, lists, segments, templates, parents] = await Promise.all([
     started ? optional(api.get<LiveProgress>(`${campaignPath(campaign.id)}/progress`)) : null,
     started ? optional(api.get<CampaignStats>(`${campaignPath(campaign.id)}/stats`)) : null,
+    started ? optional(api.get<Page<CampaignRecipient>>(`${campaignPath(campaign.id)}/recipients`, { ...recipientFilters, limit: RECIPIENT_PAGE })) : null,
     optional(audience.lists(api)),
     optional(audience.segments(api)),
     optional(api.get<Page<TemplateSummary>>('/v1/templates', { limit: 100 }).then((page) => page.data)),
@@ -53,7 +64,7 @@ export async function loader(args: LoaderFunctionArgs) {
     templates: Object.fromEntries((templates ?? []).map((t) => [t.id, t.name])),
     campaigns: Object.fromEntries(parents.filter((p): p is Campaign => p !== null).map((p) => [p.id, p.name])),
   };
-  return reply(args, { campaign, progress, stats, names });
+  return reply(args, { campaign, progress, stats, recipients, recipientFilters, names });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -96,7 +107,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, progress, stats, names } = useLoaderData<typeof loader>();
+  const { campaign, progress, stats, recipients, recipientFilters, names } = useLoaderData<typeof loader>();
   const me = useMe();
   const canWrite = can(me, 'campaigns:write');
   const canSend = can(me, 'send');
@@ -127,7 +138,16 @@ export default function CampaignPage() {
           <CampaignLiveProgress key={campaign.status} campaignId={campaign.id} status={campaign.status} initial={progress} />
         )}
         {stats && <CampaignReport stats={stats} />}
-        {campaign.ab_test && <AbTestResults test={campaign.ab_test} live={progress?.ab_test ?? null} templateNames={templateNames} />}
+        {campaign.ab_test && <AbTestResults test={campaign.ab_test} live={progress?.ab_test ?? null} report={stats?.ab_test} templateNames={templateNames} />}
+        {recipients && (
+          <RecipientList
+            path={campaignUrl(campaign)}
+            page={recipients}
+            filters={recipientFilters}
+            exportHref={recipientsHref(`${campaignUrl(campaign)}/recipients/export`, recipientFilters, {})}
+            variants={campaign.ab_test !== null}
+          />
+        )}
         <CampaignFacts campaign={campaign} names={names} />
       </div>
     </>
@@ -149,6 +169,7 @@ function CampaignActions({ campaign, canWrite, canSend }: { campaign: CampaignWi
   const { status } = campaign;
   return (
     <>
+      {status !== 'draft' && status !== 'scheduled' && <PrintButton />}
       {status === 'draft' && canWrite && (
         <Link to={editUrl(campaign)} className="btn btn--primary btn--md">
           Edit

@@ -97,7 +97,18 @@ export default function Campaigns() {
 
   return (
     <>
-      <PageHeader title="Campaigns" description="Your sends to lists, segments and tags: drafts, scheduled and running campaigns, and how each went." actions={newLink} />
+      <PageHeader
+        title="Campaigns"
+        description="Your sends to lists, segments and tags: drafts, scheduled and running campaigns, and how each went."
+        actions={
+          <>
+            <Link to="/campaigns/compare" className="btn btn--secondary btn--md">
+              Compare
+            </Link>
+            {newLink}
+          </>
+        }
+      />
       <nav className="tabs" aria-label="Campaign states">
         {TABS.map((status) => (
           <Link key={status || 'all'} to={listUrl(filters, { status, deleted: false })} className="tabs__tab" aria-current={!filters.deleted && filters.status === status ? 'page' : undefined}>

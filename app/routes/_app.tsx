@@ -66,6 +66,7 @@ export default function AppLayout() {
       items: [
         { to: '/members', label: 'Members', icon: 'users' },
         { to: '/api-keys', label: 'API keys', icon: 'key' },
+        ...(can(me, 'webhooks:write') ? [{ to: '/webhooks', label: 'Webhooks', icon: 'swap' } as const] : []),
         ...(can(me, 'audit:read') ? [{ to: '/audit-log', label: 'Audit log', icon: 'clock' } as const] : []),
         { to: '/settings', label: 'Settings', icon: 'settings' },
         { to: '/settings/plan', label: 'Plan and usage', icon: 'activity' },

@@ -1,10 +1,15 @@
-import type { AbTest, CampaignLiveProgress } from '~/lib/api-types';
+import type { AbTest, AbTestReport, CampaignLiveProgress } from '~/lib/api-types';
 import { formatDateTime } from '~/lib/format';
 import { formatRate } from '~/lib/sender-health';
+import { significanceText } from '~/lib/significance';
 import { Badge } from '../atoms/Badge';
+import { Verdict } from '../molecules/Verdict';
 
-/** An A/B test's state: the variants with their rates, the winner, and when it is (or was) decided. */
-export function AbTestResults({ test, live, templateNames }: { test: AbTest; live: CampaignLiveProgress['ab_test']; templateNames: Map<string, string> }) {
+/**
+ * An A/B test's state: the variants with their rates, the winner, and when it is (or was) decided;
+ * with the report, whether each variant's gap to the leader on the test's metric is more than chance.
+ */
+export function AbTestResults({ test, live, report = null, templateNames }: { test: AbTest; live: CampaignLiveProgress['ab_test']; report?: AbTestReport | null; templateNames: Map<string, string> }) {
   const metric = test.metric === 'clicks' ? 'click rate' : 'open rate';
   const winner = live?.winner ?? test.winner ?? null;
   const phase = winner
@@ -12,7 +17,8 @@ export function AbTestResults({ test, live, templateNames }: { test: AbTest; liv
     : live?.phase === 'waiting' && live.decides_at
     ? `The variants went to ${test.test_percent} % of the audience. The winner on ${metric} is chosen at ${formatDateTime(live.decides_at)}.`
     : `The variants go to ${test.test_percent} % of the audience first; ${test.wait_hours} h later the best ${metric} wins.`;
-  const results = new Map((live?.variants ?? []).map((v) => [v.key, v]));
+  const results = new Map((report?.variants ?? live?.variants ?? []).map((v) => [v.key, v]));
+  const significance = new Map((report?.variants ?? []).map((v) => [v.key, significanceText(test.metric === 'clicks' ? v.click_significance : v.open_significance)]));
   return (
     <section className="card stack" aria-labelledby="ab-title" data-testid="ab-test">
       <h2 id="ab-title" className="section__title">
@@ -35,6 +41,7 @@ export function AbTestResults({ test, live, templateNames }: { test: AbTest; liv
               <th scope="col" className="table__numeric">
                 Click rate
               </th>
+              {report && <th scope="col">Significance ({metric})</th>}
             </tr>
           </thead>
           <tbody>
@@ -49,12 +56,14 @@ export function AbTestResults({ test, live, templateNames }: { test: AbTest; liv
                   <td className="table__numeric">{r ? r.sent.toLocaleString('en') : '—'}</td>
                   <td className="table__numeric">{r ? formatRate(r.open_rate) : '—'}</td>
                   <td className="table__numeric">{r ? formatRate(r.click_rate) : '—'}</td>
+                  {report && <td>{significance.has(v.key) ? <Verdict tone={significance.get(v.key)!.tone}>{significance.get(v.key)!.text}</Verdict> : '—'}</td>}
                 </tr>
               );
             })}
           </tbody>
         </table>
       </div>
+      {report && <p className="text-muted">Each variant is compared with the leader by a two-proportion z-test; a gap is significant when p &lt; 0.05.</p>}
     </section>
   );
 }

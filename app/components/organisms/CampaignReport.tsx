@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
 import type { CampaignStats } from '~/lib/api-types';
 import { formatDateTime } from '~/lib/format';
 import { formatRate } from '~/lib/sender-health';
+import { BarChart } from '../molecules/BarChart';
+import { ReportTable } from '../molecules/ReportTable';
 import { StatCard } from '../molecules/StatCard';
 
 /**
@@ -29,7 +30,18 @@ export function CampaignReport({ stats }: { stats: CampaignStats }) {
           Not counted: {stats.opens.machine.toLocaleString('en')} machine opens and {stats.clicks.machine.toLocaleString('en')} machine clicks (privacy proxies, link scanners, bots).
         </p>
       )}
-      <EngagementChart points={stats.timeline} />
+      <BarChart
+        caption="Opens and clicks over time"
+        points={stats.timeline}
+        series={[
+          { label: 'Opens', value: (p) => p.opens },
+          { label: 'Clicks', value: (p) => p.clicks },
+        ]}
+        pointKey={(p) => p.at}
+        pointLabel={(p) => formatDateTime(p.at)}
+        pointHeader="Period"
+        empty="Opens and clicks appear here as people read the campaign."
+      />
       <div className="report-tables">
         <section aria-labelledby="report-links">
           <h3 id="report-links" className="settings-card__subtitle">
@@ -51,74 +63,5 @@ export function CampaignReport({ stats }: { stats: CampaignStats }) {
         </section>
       </div>
     </section>
-  );
-}
-
-const CHART = { width: 640, height: 180, pad: 24 };
-
-/** Opens and clicks per period as paired bars; the same numbers sit in a table for screen readers. */
-function EngagementChart({ points }: { points: CampaignStats['timeline'] }) {
-  if (points.length === 0) return <p className="text-muted">Opens and clicks appear here as people read the campaign.</p>;
-  const max = Math.max(1, ...points.map((p) => Math.max(p.opens, p.clicks)));
-  const slot = (CHART.width - CHART.pad) / points.length;
-  const bar = Math.max(2, Math.min(18, slot / 2 - 2));
-  const y = (n: number) => CHART.height - CHART.pad - (n / max) * (CHART.height - 2 * CHART.pad);
-  const total = (key: 'opens' | 'clicks') => points.reduce((n, p) => n + p[key], 0);
-  return (
-    <figure className="report-chart">
-      <figcaption>
-        Opens and clicks over time <span className="report-chart__legend"><span className="report-chart__key report-chart__key--opens" aria-hidden="true" /> opens <span className="report-chart__key report-chart__key--clicks" aria-hidden="true" /> clicks</span>
-      </figcaption>
-      <svg viewBox={`0 0 ${CHART.width} ${CHART.height}`} role="img" aria-label={`${total('opens')} opens and ${total('clicks')} clicks from ${formatDateTime(points[0]!.at)} to ${formatDateTime(points[points.length - 1]!.at)}; the table below lists each period.`}>
-        <line x1={CHART.pad} x2={CHART.width} y1={CHART.height - CHART.pad} y2={CHART.height - CHART.pad} className="report-chart__axis" />
-        <text x={0} y={CHART.pad} className="report-chart__label">
-          {max}
-        </text>
-        {points.map((p, i) => {
-          const x = CHART.pad + i * slot + slot / 2;
-          return (
-            <g key={p.at}>
-              <rect x={x - bar - 1} y={y(p.opens)} width={bar} height={CHART.height - CHART.pad - y(p.opens)} className="report-chart__opens" />
-              <rect x={x + 1} y={y(p.clicks)} width={bar} height={CHART.height - CHART.pad - y(p.clicks)} className="report-chart__clicks" />
-            </g>
-          );
-        })}
-      </svg>
-      <details>
-        <summary>Show as a table</summary>
-        <ReportTable headers={['From', 'Opens', 'Clicks']} rows={points.map((p) => ({ key: p.at, label: formatDateTime(p.at), values: [p.opens.toLocaleString('en'), p.clicks.toLocaleString('en')] }))} />
-      </details>
-    </figure>
-  );
-}
-
-/** A row label and its numbers: the shape of every table in the report. */
-function ReportTable({ headers, rows }: { headers: [string, ...string[]]; rows: { key: string; label: ReactNode; values: string[] }[] }) {
-  const [first, ...numeric] = headers;
-  return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">{first}</th>
-          {numeric.map((h) => (
-            <th key={h} scope="col" className="table__numeric">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.key}>
-            <th scope="row">{r.label}</th>
-            {r.values.map((v, i) => (
-              <td key={numeric[i]} className="table__numeric">
-                {v}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
