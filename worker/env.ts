@@ -53,6 +53,14 @@ export interface Env {
    * only; outside production this names one more origin (the tests' certificate server on loopback).
    */
   SNS_TEST_ORIGIN?: string;
+  /**
+   * Custom tracking hostnames: the CNAME target tenants point them at (default `track.` + the platform
+   * sending domain), and Cloudflare for SaaS to issue their certificates (both set in production; without
+   * them the hostname is verified by DNS alone and TLS is the operator's business).
+   */
+  TRACKING_CNAME_TARGET?: string;
+  CF_API_TOKEN?: string;
+  CF_ZONE_ID?: string;
   /** Multiplies the webhook retry schedule (5 s … 24 h); tests set 0 to retry at once. */
   WEBHOOK_RETRY_SCALE?: string;
   /** Cloudflare Turnstile (production); development and tests use the CAPTCHA stand-in. */

@@ -10,6 +10,7 @@ import { receiveReportMail } from './inbound/report-mail';
 import { getDb } from './db/client';
 import { runHygiene } from './domain/hygiene';
 import { recheckDomains } from './domain/sending-domains';
+import { recheckTrackingDomains } from './domain/tracking-domains';
 import { runCampaignCron } from './domain/campaign-cron';
 import { queueDueTransactional } from './domain/transactional';
 import { isSummaryMinute, sendMonthlySummaries } from './domain/usage-summary';
@@ -52,6 +53,7 @@ export default {
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runHygiene(env, getDb(env)));
     // A few due domains per minute spreads the daily DNS re-checks over the day.
     ctx.waitUntil(recheckDomains(env, getDb(env), controller.scheduledTime));
+    ctx.waitUntil(recheckTrackingDomains(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(runCampaignCron(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(requeueStaleDeliveries(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(queueDueTransactional(env, getDb(env), controller.scheduledTime));

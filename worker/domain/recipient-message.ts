@@ -1,8 +1,10 @@
+import type { Tenant } from '../db/schema';
 import type { Env } from '../env';
 import { buildMessage, recipientLinks, type BuiltMessage, type BuildMessageInput } from '../mail/build-message';
 import type { CompiledTemplate } from '../mail/merge-tags';
 import { mergeVariables, type MergeContact, type MergeWorkspace } from '../mail/merge-variables';
 import { platformDomain, type SenderIdentity } from './sender-identity';
+import { trackingBaseUrl } from './tracking-domains';
 
 /**
  * One recipient's message from a compiled template: the recipient's own links are signed first so
@@ -14,7 +16,7 @@ import { platformDomain, type SenderIdentity } from './sender-identity';
 export interface RecipientMessageInput {
   compiled: CompiledTemplate;
   workspace: MergeWorkspace;
-  tenant: BuildMessageInput['tenant'];
+  tenant: BuildMessageInput['tenant'] & Partial<Pick<Tenant, 'trackingHost'>>;
   contact: MergeContact & { id: string };
   /** The mailbox the message goes to when it is not the contact's own (test sends). */
   to?: string;
@@ -34,7 +36,7 @@ export interface RecipientMessage extends BuiltMessage {
 }
 
 export async function composeRecipientMessage(env: Env, input: RecipientMessageInput): Promise<RecipientMessage> {
-  const linkInput = { messageId: input.messageId, tenant: input.tenant, contact: { id: input.contact.id, email: input.contact.email }, campaignId: input.campaignId, baseUrl: env.PUBLIC_API_URL, signingKeys: env.TOKEN_SIGNING_KEYS };
+  const linkInput = { messageId: input.messageId, tenant: input.tenant, contact: { id: input.contact.id, email: input.contact.email }, campaignId: input.campaignId, baseUrl: trackingBaseUrl(env, input.tenant), signingKeys: env.TOKEN_SIGNING_KEYS };
   const links = await recipientLinks(linkInput);
   const rendered = input.compiled.render(
     mergeVariables(input.contact, input.workspace, { unsubscribe_url: links.unsubscribeUrl, preferences_url: links.preferencesUrl, view_online_url: links.viewOnlineUrl }),

@@ -71,7 +71,7 @@ export async function getDomainView(env: Env, scope: TenantScope, id: string) {
   return domainView(env, d, await keysOf(scope, [id]));
 }
 
-async function planOf(scope: TenantScope) {
+export async function planOf(scope: TenantScope) {
   const [limits, tenant] = await Promise.all([
     effectiveLimits(scope.db, scope.tenantId),
     scope.db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, scope.tenantId)).get(),

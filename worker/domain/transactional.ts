@@ -15,6 +15,7 @@ import { senderIdentity } from './sender-identity';
 import { suppressedAmong } from './suppressions';
 import { compileOrProblem, mergeContext } from './template-content';
 import { templateVersionContent } from './template-versions';
+import { trackingBaseUrl } from './tracking-domains';
 import { getTenant } from './tenant-settings';
 
 /** SES, Postmark and SendGrid accept 50 recipients per message; the strictest wins. */
@@ -109,7 +110,7 @@ async function renderContent(env: Env, scope: TenantScope, input: TransactionalI
     if (template.deletedAt) throw notFound('Template');
     const [content, context, tenant] = await Promise.all([templateVersionContent(scope, template.id, template.version), mergeContext(scope), getTenant(scope.db, scope.tenantId)]);
     const compiled = compileOrProblem({ ...content, subject: input.subject ?? content.subject });
-    const links = await recipientLinks({ messageId, tenant, contact: { id: contact?.id ?? '', email: to }, baseUrl: env.PUBLIC_API_URL, signingKeys: env.TOKEN_SIGNING_KEYS });
+    const links = await recipientLinks({ messageId, tenant, contact: { id: contact?.id ?? '', email: to }, baseUrl: trackingBaseUrl(env, tenant), signingKeys: env.TOKEN_SIGNING_KEYS });
     const recipient = contact ?? { email: to, firstName: null, lastName: null, phone: null, company: null, city: null, country: null, language: null, timezone: null, custom: null };
     const vars = { ...mergeVariables(recipient, context.workspace, { unsubscribe_url: links.unsubscribeUrl, preferences_url: links.preferencesUrl, view_online_url: links.viewOnlineUrl }), ...input.variables, vars: input.variables };
     let rendered;

@@ -69,4 +69,5 @@ export const ID_PREFIX = {
   deliveryEvent: 'dle',
   webhookEndpoint: 'whe',
   webhookDelivery: 'whd',
+  trackingDomain: 'tkd',
 } as const;

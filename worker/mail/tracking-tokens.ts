@@ -13,6 +13,7 @@ export type TrackingKind = 'o' | 'c' | 'u' | 'p' | 'v';
 export interface TrackedRecipient {
   tenantId: string;
   messageId: string;
+  /** Empty for transactional mail to an address that is not a contact: its events stamp the message only. */
   contactId: string;
   campaignId?: string;
 }
@@ -28,14 +29,15 @@ interface Compact {
   k: TrackingKind;
   t: string;
   m: string;
-  r: string;
+  r?: string;
   g?: string;
   u?: string;
   i?: number;
 }
 
 function compact(p: TrackingPayload): Compact {
-  const c: Compact = { k: p.kind, t: p.tenantId, m: p.messageId, r: p.contactId };
+  const c: Compact = { k: p.kind, t: p.tenantId, m: p.messageId };
+  if (p.contactId) c.r = p.contactId;
   if (p.campaignId) c.g = p.campaignId;
   if (p.kind === 'c') {
     c.i = p.linkIndex;
@@ -75,8 +77,8 @@ export const trackingPrefix = (baseUrl: string) => `${baseUrl.replace(/\/+$/, ''
 export async function verifyTrackingToken<K extends TrackingKind>(keySpec: string, token: string, expectedKind: K): Promise<PayloadOf<K> | null> {
   const c = await verifyToken<Compact>(keySpec, token);
   if (!c || typeof c !== 'object' || c.k !== expectedKind) return null;
-  if (!isId(c.t) || !isId(c.m) || !isId(c.r) || (c.g !== undefined && !isId(c.g))) return null;
-  const recipient: TrackedRecipient = { tenantId: c.t, messageId: c.m, contactId: c.r, ...(c.g ? { campaignId: c.g } : {}) };
+  if (!isId(c.t) || !isId(c.m) || (c.r !== undefined && !isId(c.r)) || (c.g !== undefined && !isId(c.g))) return null;
+  const recipient: TrackedRecipient = { tenantId: c.t, messageId: c.m, contactId: c.r ?? '', ...(c.g ? { campaignId: c.g } : {}) };
   if (c.k !== 'c') return { ...recipient, kind: c.k } as PayloadOf<K>;
   if (typeof c.u !== 'string' || !isHttpUrl(c.u) || !Number.isInteger(c.i) || c.i! < 0) return null;
   return { ...recipient, kind: 'c', url: c.u, linkIndex: c.i! } as PayloadOf<K>;

@@ -7,6 +7,7 @@ import { isSendingStopped } from '../domain/kill-switch';
 import { acquireSendPermits, sendingLimits } from '../domain/send-permits';
 import { platformDomain, senderIdentity, type SenderIdentity } from '../domain/sender-identity';
 import { suppressedAmong } from '../domain/suppressions';
+import { trackingBaseUrl } from '../domain/tracking-domains';
 import { resolveTransport } from '../domain/transports';
 import type { Env } from '../env';
 import { toBase64 } from '../lib/encoding';
@@ -139,7 +140,7 @@ async function deliver(env: Env, db: DB, tenant: Tenant, rows: Claimed[], outcom
           html: c.html,
           text: c.text,
           tracking: { opens: c.trackOpens, clicks: c.trackClicks },
-          baseUrl: env.PUBLIC_API_URL,
+          baseUrl: trackingBaseUrl(env, tenant),
           signingKeys: env.TOKEN_SIGNING_KEYS,
           dkim: identity.dkim,
           platformDomain: platformDomain(env),

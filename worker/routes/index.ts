@@ -30,6 +30,7 @@ import { registerStats } from './stats';
 import { registerSuppressions } from './suppressions';
 import { registerTemplates } from './templates';
 import { registerTracking } from './tracking';
+import { registerTrackingDomains } from './tracking-domains';
 import { registerTransports } from './transports';
 import { registerWebhooks } from './webhooks';
 import { registerTenant } from './tenant';
@@ -66,6 +67,7 @@ export function registerRoutes(app: App) {
   registerTransports(app);
   registerWebhooks(app);
   registerMessages(app);
+  registerTrackingDomains(app);
   registerSending(app);
   registerStats(app);
   registerTracking(app);
