@@ -66,8 +66,13 @@ describe('tracking tokens', () => {
     }
   });
 
+  it('carry no contact for transactional mail to an address that is not one', async () => {
+    const token = await signTrackingToken(OLD, { kind: 'o', tenantId: 'ten_1', messageId: 'msg_1', contactId: '' });
+    expect(await verifyTrackingToken(OLD, token, 'o')).toEqual({ kind: 'o', tenantId: 'ten_1', messageId: 'msg_1', contactId: '' });
+  });
+
   it('refuse signed payloads of the wrong shape', async () => {
-    for (const payload of [{ k: 'o', t: 1, m: 'm', r: 'r' }, { k: 'o', t: 't', m: 'm' }, { k: 'c', t: 't', m: 'm', r: 'r', u: 'https://x.example' }, 'o', null]) {
+    for (const payload of [{ k: 'o', t: 1, m: 'm', r: 'r' }, { k: 'o', t: 't', m: 'm', r: '' }, { k: 'o', t: 't', m: 'm', r: 5 }, { k: 'c', t: 't', m: 'm', r: 'r', u: 'https://x.example' }, 'o', null]) {
       expect(await verifyTrackingToken(OLD, await signToken(OLD, payload), (payload as { k?: 'o' } | null)?.k ?? 'o')).toBeNull();
     }
   });
