@@ -88,6 +88,8 @@ describe('Mailgun', () => {
     const t = await addTransport(s, { kind: 'mailgun', settings: { domain: 'mg.example.com' }, credentials: { api_key: 'key-123456789012', webhook_signing_key: signingKey } });
     expect(t.webhook_url).toMatch(new RegExp(`/hooks/mailgun/${t.id}$`));
     const m = await sentMessage(s, campaignId, `<20261201101500.${Date.now()}@mg.example.com>`);
+    const inbox = `/ok/bounces-${m.id}`;
+    expect((await call('/v1/webhooks', { token: s.token, body: { url: `${env.WEBHOOK_RECEIVER_URL}${inbox}`, event_types: ['bounced'] } })).status).toBe(201);
 
     // Forged, stale and replayed requests are refused before anything is queued.
     expectProblem(await hook(t.webhook_url, await signed(failed(m), { key: 'key-not-the-right-one' })), 401, 'invalid-signature');
@@ -106,6 +108,11 @@ describe('Mailgun', () => {
     const bounces = (await timelineOf(m.contact.id)).filter((e) => e.type === 'bounce');
     expect(bounces).toHaveLength(1);
     expect(bounces[0]!.data).toMatchObject({ message_id: m.id, kind: 'hard', code: '550', source: 'mailgun' });
+    // The tenant's own webhook hears of it once.
+    const received = async () => (await (await fetch(`${env.WEBHOOK_RECEIVER_URL}/received?prefix=${encodeURIComponent(inbox)}`)).json()) as { body: string }[];
+    await until(received, (list) => list.length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await received()).map((d) => JSON.parse(d.body))).toMatchObject([{ type: 'bounced', data: { message_id: m.id, email: m.contact.email, kind: 'hard', source: 'mailgun' } }]);
   });
 
   it('answers 404 for an unknown transport or one of another kind', async () => {
