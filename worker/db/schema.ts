@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are stored as integer milliseconds and surface as Date objects. */
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -43,6 +43,10 @@ export const tenants = sqliteTable('tenants', {
    * load the tenant anyway, sign links for it without another read. Null: the platform's API origin.
    */
   trackingHost: text('tracking_host'),
+  /** Per-event rows (sends, opens, clicks) are kept this many months; campaign reports keep daily totals for good. */
+  eventRetentionMonths: integer('event_retention_months').notNull().default(13),
+  /** Subscribed contacts who received mail but engaged with none of it for this many months become `inactive`; 0 turns it off. */
+  sunsetAfterMonths: integer('sunset_after_months').notNull().default(12),
   /** Owners can require two-factor authentication of every member. */
   require2fa: integer('require_2fa', { mode: 'boolean' }).notNull().default(false),
   /** Super-admin overrides of the plan's limits and of the warm-up. */
@@ -262,7 +266,8 @@ export const notifications = sqliteTable(
   (t) => [index('notifications_user').on(t.tenantId, t.userId, t.id)],
 );
 
-export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned'] as const;
+/** `inactive`: no engagement for the workspace's sunset period (domain/sunset.ts); left out of campaigns until it engages or is reactivated. */
+export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned', 'inactive'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 export interface Consent {
@@ -469,7 +474,13 @@ export const CONTACT_EVENT_TYPES = [
   'deferred',
   /** Repeated soft bounces took the contact out of the mailable statuses (see delivery-events.ts). */
   'cleaned',
+  /** No engagement for the sunset period: `inactive`; and back to `subscribed` by an open, a click or the workspace. */
+  'sunset',
+  'reactivated',
 ] as const;
+
+/** Per-event rows the retention cron prunes after the workspace's retention period (rolled up first where reports need them). */
+export const PRUNABLE_EVENT_TYPES = ['sent', 'delivered', 'open', 'click', 'machine_open', 'machine_click', 'deferred'] as const;
 export type ContactEventType = (typeof CONTACT_EVENT_TYPES)[number];
 
 const ACTIVITY_INDEXED = sql`type = 'open' or type = 'click'`;
@@ -503,6 +514,8 @@ export const contactEvents = sqliteTable(
     // Workspace statistics: bounces, complaints and unsubscribes per day. Partial for the same reason;
     // used by queries that name the types with exactly this IN list (tenant-stats.ts).
     index('contact_events_outcome_time').on(t.tenantId, t.type, t.createdAt).where(sql`type in ('bounce', 'complaint', 'unsubscribed')`),
+    // The retention cron walks a workspace's oldest per-event rows by their time-ordered id.
+    index('contact_events_prunable').on(t.tenantId, t.id).where(sql.raw(`type in (${PRUNABLE_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`)),
   ],
 );
 
@@ -516,6 +529,25 @@ export type Plan = typeof plans.$inferSelect;
 export type Contact = typeof contacts.$inferSelect;
 export type Segment = typeof segments.$inferSelect;
 export type Form = typeof forms.$inferSelect;
+/**
+ * A campaign's opens and clicks per day (and per link for clicks) once the per-event rows are pruned:
+ * the report adds these to what is still raw, so its totals, link table and daily series stay whole.
+ */
+export const campaignEventRollups = sqliteTable(
+  'campaign_event_rollups',
+  {
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    campaignId: text('campaign_id').notNull(),
+    /** The report's daily bucket: the campaign's start plus whole days. */
+    bucketAt: integer('bucket_at').notNull(),
+    type: text('type', { enum: ['open', 'click', 'machine_open', 'machine_click'] }).notNull(),
+    /** The link for clicks; '' otherwise. */
+    url: text('url').notNull().default(''),
+    events: integer('events').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.bucketAt, t.type, t.url] })],
+);
+
 export type ContactEvent = typeof contactEvents.$inferSelect;
 
 // ---------------------------------------------------------------------------------------------------
