@@ -93,10 +93,10 @@ export default function Webhooks() {
         <div className="cell-person">
           <strong className="report-link">{e.url}</strong>
           {e.description && <span className="text-muted">{e.description}</span>}
+          <span className="text-muted">{eventsText(e)}</span>
         </div>
       ),
     },
-    { id: 'events', header: 'Events', cell: (e) => <span className="text-muted">{eventsText(e)}</span> },
     {
       id: 'status',
       header: 'Status',
@@ -113,14 +113,14 @@ export default function Webhooks() {
       header: 'Actions',
       numeric: true,
       cell: (e) => (
-        <div className="row-actions">
-          <Link to={logUrl(e.id)} className="btn btn--ghost btn--sm" aria-label={`Delivery log of ${e.url}`} aria-current={selected?.id === e.id ? 'true' : undefined}>
+        <div className="row-actions webhook-actions">
+          <Link to={logUrl(e.id)} className="btn btn--ghost btn--sm" aria-label={`Deliveries of ${e.url}`} aria-current={selected?.id === e.id ? 'true' : undefined}>
             Deliveries
           </Link>
           <EndpointDialog endpoint={e} />
           {e.status === 'active' && <RowAction intent="test" label="Send test" icon="send" name={e.url} fields={{ id: e.id }} />}
           <ConfirmSubmit<Secret>
-            trigger={{ label: 'Rotate secret', icon: 'refresh', ariaLabel: `Rotate the secret of ${e.url}` }}
+            trigger={{ label: 'Rotate secret', icon: 'refresh', ariaLabel: `Rotate secret of ${e.url}` }}
             title="Rotate the signing secret?"
             confirmLabel="Rotate secret"
             fields={{ intent: 'rotate', id: e.id, url: e.url }}
@@ -136,14 +136,13 @@ export default function Webhooks() {
     },
   ];
 
-  const addButton = <EndpointDialog onCreated={reveal} />;
   return (
     <>
       <PageHeader
         title="Webhooks"
         description="Edgepost posts events (sends, opens, clicks, bounces, unsubscribes…) to your endpoints, signed per Standard Webhooks."
         breadcrumb={[{ label: 'Workspace', to: '/' }]}
-        actions={endpoints.length > 0 ? addButton : null}
+        actions={<EndpointDialog onCreated={reveal} />}
       />
       <div className="stack">
         <DataTable
@@ -152,7 +151,8 @@ export default function Webhooks() {
           columns={columns}
           rowId={(e) => e.id}
           rowLabel={(e) => e.url}
-          empty={<EmptyState icon="send" title="No endpoints yet" description="Add an endpoint to receive events in your own systems as they happen." action={addButton} />}
+          // The one Add button stays in the header: a dialog that moved on success would lose the secret it is to show.
+          empty={<EmptyState icon="send" title="No endpoints yet" description="Add an endpoint to receive events in your own systems as they happen." />}
         />
         {selected && deliveries && <DeliveryLog endpoint={selected} deliveries={deliveries} cursor={cursor} />}
       </div>

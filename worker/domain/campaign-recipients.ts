@@ -22,9 +22,9 @@ const reactedAt = (type: 'unsubscribed' | 'complaint') =>
   sql<number | null>`(select min(e.created_at) from contact_events e where e.contact_id = ${outer('contact_id')} and e.tenant_id = ${outer('tenant_id')} and e.campaign_id = ${outer('campaign_id')} and e.type = ${sql.raw(`'${type}'`)})`;
 
 const OUTCOME_CONDITION: Record<RecipientOutcome, SQL> = {
-  sent: isNotNull(messages.sentAt)!,
-  opened: isNotNull(messages.openedAt)!,
-  clicked: isNotNull(messages.clickedAt)!,
+  sent: isNotNull(messages.sentAt),
+  opened: isNotNull(messages.openedAt),
+  clicked: isNotNull(messages.clickedAt),
   bounced: eq(messages.status, 'bounced'),
   failed: eq(messages.status, 'failed'),
   complained: sql`${reactedAt('complaint')} is not null`,

@@ -14,6 +14,7 @@ type Day = TenantStats['series'][number];
 export function WorkspaceStatsPanel({ stats, period }: { stats: TenantStats; period: (typeof STATS_PERIODS)[number] }) {
   const { totals, rates, previous } = stats;
   const vs = period.previous;
+  const daily = { points: stats.series, pointKey: (d: Day) => d.date, pointLabel: (d: Day) => dayLabel(d.date), pointHeader: 'Day' };
   return (
     <section className="card stack" aria-labelledby="workspace-stats-title" data-testid="workspace-stats">
       <div className="section-header">
@@ -39,29 +40,23 @@ export function WorkspaceStatsPanel({ stats, period }: { stats: TenantStats; per
       <p className="text-muted">Opens and clicks are people only (never scanners or privacy proxies), counted on the day their email was sent. Days are UTC.</p>
       <div className="report-charts">
         <BarChart<Day>
+          {...daily}
           caption="Sending over time"
-          points={stats.series}
           series={[
             { label: 'Sent', value: (d) => d.sent },
             { label: 'Opens', value: (d) => d.unique_opens },
             { label: 'Clicks', value: (d) => d.unique_clicks },
             { label: 'Bounces', value: (d) => d.bounces },
           ]}
-          pointKey={(d) => d.date}
-          pointLabel={(d) => dayLabel(d.date)}
-          pointHeader="Day"
           empty="Nothing sent in this period yet."
         />
         <BarChart<Day>
+          {...daily}
           caption="Contact growth"
-          points={stats.series}
           series={[
             { label: 'New contacts', value: (d) => d.new_contacts },
             { label: 'Unsubscribes', value: (d) => d.unsubscribes },
           ]}
-          pointKey={(d) => d.date}
-          pointLabel={(d) => dayLabel(d.date)}
-          pointHeader="Day"
           empty="No new contacts or unsubscribes in this period."
         />
       </div>
