@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import { contactEvents, deliveryEvents, messages, type Campaign } from '../db/schema';
+import { campaignEventRollups, contactEvents, deliveryEvents, messages, type Campaign } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { abTestReport } from './ab-test-report';
 import { messageCounts } from './campaigns';
@@ -31,7 +31,7 @@ const DAY = 24 * HOUR;
 export async function campaignStats(scope: TenantScope, c: Campaign) {
   const db = scope.db;
   const own = (...conds: Parameters<typeof and>) => and(eq(contactEvents.tenantId, scope.tenantId), eq(contactEvents.campaignId, c.id), ...conds);
-  const [statusCounts, unique, events, reports, links, domains, timeline, abTest] = await Promise.all([
+  const [statusCounts, unique, rawEvents, reports, rawLinks, domains, rawTimeline, abTest, rollups] = await Promise.all([
     messageCounts(scope, [c.id]),
     db
       .select({ opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})`, delivered: sql<number>`count(${messages.deliveredAt})` })
@@ -62,7 +62,10 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
       .all(),
     engagementOverTime(scope, c),
     abTestReport(db, c),
+    // Days whose per-event rows the retention cron has pruned (event-retention.ts).
+    db.select().from(campaignEventRollups).where(and(eq(campaignEventRollups.tenantId, scope.tenantId), eq(campaignEventRollups.campaignId, c.id))).all(),
   ]);
+  const { events, links, timeline } = withRollups(rawEvents, rawLinks, rawTimeline, rollups);
   const status = statusCounts.get(c.id) ?? {};
   const sent = status.sent ?? 0;
   const bounced = status.bounced ?? 0;
@@ -108,6 +111,42 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
 }
 
 export type CampaignStats = Awaited<ReturnType<typeof campaignStats>>;
+
+/**
+ * Adds the rolled-up days to what is still raw: totals per type, clicks per link (unique clicks count
+ * only the raw rows: a rollup keeps no people), and the daily points of the series.
+ */
+function withRollups(
+  events: { type: string; n: number }[],
+  links: { url: string; clicks: number; unique: number }[],
+  timeline: { at: string; opens: number; clicks: number }[],
+  rollups: (typeof campaignEventRollups.$inferSelect)[],
+) {
+  if (!rollups.length) return { events, links, timeline };
+  const totals = new Map(events.map((e) => [e.type, e.n]));
+  const byUrl = new Map(links.map((l) => [l.url, { ...l }]));
+  const points = new Map(timeline.map((p) => [p.at, { ...p }]));
+  for (const r of rollups) {
+    totals.set(r.type, (totals.get(r.type) ?? 0) + r.events);
+    if (r.type === 'click') {
+      const link = byUrl.get(r.url) ?? { url: r.url, clicks: 0, unique: 0 };
+      link.clicks += r.events;
+      byUrl.set(r.url, link);
+    }
+    if (r.type === 'open' || r.type === 'click') {
+      const at = new Date(r.bucketAt).toISOString();
+      const p = points.get(at) ?? { at, opens: 0, clicks: 0 };
+      if (r.type === 'open') p.opens += r.events;
+      else p.clicks += r.events;
+      points.set(at, p);
+    }
+  }
+  return {
+    events: [...totals].map(([type, n]) => ({ type, n })),
+    links: [...byUrl.values()].sort((a, b) => b.clicks - a.clicks).slice(0, 100),
+    timeline: [...points.values()].sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
 
 /** Human opens and clicks per hour for the first three days after the start, then per day. */
 async function engagementOverTime(scope: TenantScope, c: Campaign) {

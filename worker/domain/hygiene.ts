@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { purgeExpiredNonces } from '../inbound/replay-guard';
 import { purgeDeletedContacts } from './contacts';
 import { purgeExpiredEmailTokens } from './email-tokens';
+import { pruneExpiredEvents } from './event-retention';
 import { purgeExpiredIdempotencyKeys } from './idempotency';
 import { purgeExpiredThrottles } from './login-throttle';
 import { purgeMessageViews } from './message-views';
@@ -23,5 +24,6 @@ export async function runHygiene(env: Env, db: DB, now = Date.now()) {
   await rotateAgedKeys(env, db, now);
   await purgeMessageViews(env, now);
   await purgeExpiredIdempotencyKeys(db, now);
+  await pruneExpiredEvents(db, now);
   await purgeExpiredNonces(db, now);
 }

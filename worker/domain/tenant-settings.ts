@@ -14,6 +14,8 @@ export interface TenantSettingsPatch {
   language?: string;
   brand?: Brand | null;
   require_2fa?: boolean;
+  event_retention_months?: number;
+  sunset_after_months?: number;
 }
 
 export function tenantSettingsView(t: Tenant) {
@@ -31,6 +33,8 @@ export function tenantSettingsView(t: Tenant) {
     language: t.language,
     brand: { logo_url: t.brand?.logo_url ?? null, primary_color: t.brand?.primary_color ?? null, footer_text: t.brand?.footer_text ?? null },
     require_2fa: t.require2fa,
+    event_retention_months: t.eventRetentionMonths,
+    sunset_after_months: t.sunsetAfterMonths,
     /** What a campaign needs from the settings before it may leave (CAN-SPAM, GDPR). */
     sending_ready: Boolean(t.postalAddress),
     created_at: t.createdAt.toISOString(),
@@ -61,6 +65,8 @@ export async function updateTenantSettings(db: DB, tenantId: string, patch: Tena
   if (patch.language !== undefined) set.language = patch.language;
   if (patch.brand !== undefined) set.brand = patch.brand === null ? null : { ...current.brand, ...patch.brand };
   if (patch.require_2fa !== undefined) set.require2fa = patch.require_2fa;
+  if (patch.event_retention_months !== undefined) set.eventRetentionMonths = patch.event_retention_months;
+  if (patch.sunset_after_months !== undefined) set.sunsetAfterMonths = patch.sunset_after_months;
   const [[updated]] = await db.batch([
     db.update(tenants).set(set).where(eq(tenants.id, tenantId)).returning(),
     auditStatement(db, { tenantId, actor, action: 'tenant.settings_updated', target: { type: 'tenant', id: tenantId }, ip, metadata: { fields: Object.keys(patch) } }),

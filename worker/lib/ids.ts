@@ -6,13 +6,21 @@ const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
  * Time-ordered ids (`usr_01hx…`): 48-bit millisecond time + 80 random bits in Crockford base32,
  * like a ULID. Sorting by id sorts by creation time, which is what cursor pagination relies on.
  */
-export function newId(prefix: string, now = Date.now()): string {
+function encodeTime(ms: number): string {
   let time = '';
-  let t = now;
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  return time;
+}
+
+/** Every id of this prefix made before `ms` sorts below this bound (a range scan of the primary key by time). */
+export const idsBefore = (prefix: string, ms: number) => `${prefix}_${encodeTime(ms)}`;
+
+export function newId(prefix: string, now = Date.now()): string {
+  const time = encodeTime(now);
   let rand = '';
   for (let i = 0; i < RANDOM_CHARS; i++) rand += CROCKFORD[nextRandomByte() % 32];
   return `${prefix}_${time}${rand}`;

@@ -59,6 +59,8 @@ const TenantSettings = z
     language: z.string(),
     brand: z.object({ logo_url: z.string().nullable(), primary_color: z.string().nullable(), footer_text: z.string().nullable() }),
     require_2fa: z.boolean(),
+    event_retention_months: z.number().int(),
+    sunset_after_months: z.number().int(),
     sending_ready: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp.nullable(),
@@ -86,6 +88,12 @@ const routes = {
             language: z.enum(LANGUAGES),
             brand: Brand.nullable(),
             require_2fa: z.boolean(),
+            event_retention_months: z.number().int().min(3).max(120).openapi({ description: 'Months per-event rows (sends, opens, clicks) are kept; campaign reports keep daily totals for good. Default 13.' }),
+            sunset_after_months: z
+              .number()
+              .int()
+              .refine((m) => m === 0 || (m >= 3 && m <= 60), '0 (off) or 3 to 60')
+              .openapi({ description: 'Subscribed contacts who received mail but engaged with none of it for this many months become inactive; 0 turns it off. Default 12.' }),
           })
           .partial()
           .strict(),
