@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { useState, type ReactNode } from 'react';
 import { Badge } from '~/components/atoms/Badge';
 import { Brand } from '~/components/atoms/Brand';
@@ -7,6 +7,7 @@ import { Checkbox } from '~/components/atoms/Checkbox';
 import { HealthDot } from '~/components/atoms/HealthDot';
 import { Select } from '~/components/atoms/Select';
 import { Spinner } from '~/components/atoms/Spinner';
+import { BarChart } from '~/components/molecules/BarChart';
 import { ContactStatusBadge } from '~/components/molecules/ContactStatusBadge';
 import { CopyButton } from '~/components/molecules/CopyButton';
 import { CopyableCode } from '~/components/molecules/CopyableCode';
@@ -23,8 +24,15 @@ import { Nav } from '~/components/organisms/Nav';
 import { useToast } from '~/components/organisms/ToastProvider';
 import { CONTACT_STATUSES } from '~/lib/api-types';
 import { reply } from '~/lib/respond.server';
+import deliveryCss from '~/styles/delivery.css?url';
 
 export const meta: MetaFunction = () => [{ title: 'Design system · Edgepost' }];
+
+// The chart's styles.
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: deliveryCss }];
+
+/** A week of sending for the chart specimen. */
+const SAMPLE_DAYS = [120, 340, 90, 0, 410, 380, 220].map((sent, i) => ({ day: `Nov ${i + 3}`, sent, opens: Math.round(sent * 0.42), clicks: Math.round(sent * 0.08) }));
 
 /** Public on purpose: a living style guide needs no account, and the page calls no API. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -133,6 +141,22 @@ export default function DesignSystem() {
           <StatCard label="Unsubscribes" value={35} previous={35} periodLabel="previous 30 days" />
           <StatCard label="Complaints" value={null} />
         </div>
+      </Specimen>
+
+      <Specimen title="Bar chart">
+        <BarChart
+          caption="Sending over time"
+          points={SAMPLE_DAYS}
+          series={[
+            { label: 'Sent', value: (d) => d.sent },
+            { label: 'Opens', value: (d) => d.opens },
+            { label: 'Clicks', value: (d) => d.clicks },
+          ]}
+          pointKey={(d) => d.day}
+          pointLabel={(d) => d.day}
+          pointHeader="Day"
+          empty="Nothing sent yet."
+        />
       </Specimen>
 
       <Specimen title="Toasts, modal and confirmation">
