@@ -14,6 +14,7 @@ import { recheckTrackingDomains } from './domain/tracking-domains';
 import { runCampaignCron } from './domain/campaign-cron';
 import { queueDueTransactional } from './domain/transactional';
 import { isSummaryMinute, sendMonthlySummaries } from './domain/usage-summary';
+import { isSunsetMinute, runSunset } from './domain/sunset';
 
 export { CampaignRunner, KillSwitch, TenantGovernor } from '../durable-objects';
 
@@ -58,5 +59,6 @@ export default {
     ctx.waitUntil(requeueStaleDeliveries(env, getDb(env), controller.scheduledTime));
     ctx.waitUntil(queueDueTransactional(env, getDb(env), controller.scheduledTime));
     if (isSummaryMinute(controller.scheduledTime)) ctx.waitUntil(sendMonthlySummaries(env, getDb(env), controller.scheduledTime));
+    if (isSunsetMinute(controller.scheduledTime)) ctx.waitUntil(runSunset(env, getDb(env), controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env, JobMessage | SendJob | EventMessage | WebhookJob>;

@@ -216,7 +216,7 @@ export interface Onboarding {
 
 /* ---------- Audience: contacts, lists, tags, fields, suppressions ---------- */
 
-export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned'] as const;
+export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned', 'inactive'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 /** The record of how and when a person agreed to receive mail. */
@@ -356,7 +356,7 @@ export interface Segment {
   updated_at: string | null;
 }
 
-export const BULK_ACTIONS = ['tag', 'untag', 'list_add', 'list_remove', 'unsubscribe', 'delete'] as const;
+export const BULK_ACTIONS = ['tag', 'untag', 'list_add', 'list_remove', 'unsubscribe', 'reactivate', 'delete'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** The contacts filter as the API takes it in a bulk or export selection. */

@@ -61,6 +61,7 @@ const BULK_DONE: Record<BulkAction, (n: string, tag: string) => string> = {
   list_add: (n) => `Added ${n} to the list.`,
   list_remove: (n) => `Removed ${n} from the list.`,
   unsubscribe: (n) => `Unsubscribed ${n}.`,
+  reactivate: (n) => `Reactivated ${n}: campaigns reach them again.`,
   delete: (n) => `Deleted ${n}. Restore them from Recently deleted within 30 days.`,
 };
 

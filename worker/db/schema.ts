@@ -481,6 +481,8 @@ export const CONTACT_EVENT_TYPES = [
 
 /** Per-event rows the retention cron prunes after the workspace's retention period (rolled up first where reports need them). */
 export const PRUNABLE_EVENT_TYPES = ['sent', 'delivered', 'open', 'click', 'machine_open', 'machine_click', 'deferred'] as const;
+/** The same words in the index and in the pruning query: SQLite uses a partial index only for a query whose terms match its WHERE. */
+export const PRUNABLE_EVENTS = sql.raw(`type in (${PRUNABLE_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`);
 export type ContactEventType = (typeof CONTACT_EVENT_TYPES)[number];
 
 const ACTIVITY_INDEXED = sql`type = 'open' or type = 'click'`;
@@ -515,7 +517,7 @@ export const contactEvents = sqliteTable(
     // used by queries that name the types with exactly this IN list (tenant-stats.ts).
     index('contact_events_outcome_time').on(t.tenantId, t.type, t.createdAt).where(sql`type in ('bounce', 'complaint', 'unsubscribed')`),
     // The retention cron walks a workspace's oldest per-event rows by their time-ordered id.
-    index('contact_events_prunable').on(t.tenantId, t.id).where(sql.raw(`type in (${PRUNABLE_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`)),
+    index('contact_events_prunable').on(t.tenantId, t.id).where(PRUNABLE_EVENTS),
   ],
 );
 
@@ -782,6 +784,11 @@ export interface CampaignAudience {
   exclude_lists?: string[];
   exclude_segments?: string[];
   exclude_tags?: string[];
+  /**
+   * Contacts the sunset made `inactive` (domain/sunset.ts): left out by default; `include` mails them
+   * with everyone, `only` is a re-engagement campaign to them alone.
+   */
+  inactive?: 'exclude' | 'include' | 'only';
 }
 
 export interface AbVariant {

@@ -22,6 +22,7 @@ export interface PinnedAudience {
   excludeLists: string[];
   excludeSegments: RuleGroup[];
   excludeTags: string[];
+  inactive: NonNullable<CampaignAudience['inactive']>;
 }
 
 export const audienceIsEmpty = (a: CampaignAudience) =>
@@ -58,6 +59,7 @@ export async function pinAudience(scope: TenantScope, a: CampaignAudience): Prom
     excludeLists: a.exclude_lists ?? [],
     excludeSegments: excludeSegments.filter((r): r is RuleGroup => r !== null),
     excludeTags: a.exclude_tags ?? [],
+    inactive: a.inactive ?? 'exclude',
   };
 }
 
@@ -103,7 +105,7 @@ export function audienceWhere(scope: TenantScope, a: PinnedAudience, now: Date, 
   return scope.own(
     contacts,
     isNull(contacts.deletedAt),
-    sql`${contacts.status} = 'subscribed'`,
+    a.inactive === 'exclude' ? sql`${contacts.status} = 'subscribed'` : a.inactive === 'only' ? sql`${contacts.status} = 'inactive'` : sql`${contacts.status} in ('subscribed', 'inactive')`,
     includes.length ? or(...includes) : sql`0`,
     excludes.length ? not(or(...excludes)!) : undefined,
     notSuppressed(),

@@ -33,7 +33,7 @@ import { continueJob, resumeState, saveResumeStatement } from './job-resume';
 import { startJob, updateJob } from './jobs';
 import { joinListStatements } from './lists';
 
-export const BULK_ACTIONS = ['tag', 'untag', 'list_add', 'list_remove', 'unsubscribe', 'delete'] as const;
+export const BULK_ACTIONS = ['tag', 'untag', 'list_add', 'list_remove', 'unsubscribe', 'reactivate', 'delete'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** Up to this many contacts change within the request; more become a job. */
@@ -132,6 +132,18 @@ async function prepare(scope: TenantScope, spec: ActionSpec): Promise<Operation>
         statements: (ids) => [
           scope.db.update(contacts).set({ status: 'unsubscribed', updatedAt: new Date() }).where(scope.own(contacts, among(ids), mailable)),
           ...events(ids, 'unsubscribed', { source: 'bulk' }),
+        ],
+        refs: {},
+      };
+    }
+    case 'reactivate': {
+      // Only the sunset's `inactive` comes back: unsubscribed, bounced or complained contacts made their own choice or the mail system's.
+      const inactive = eq(contacts.status, 'inactive');
+      return {
+        pending: inactive,
+        statements: (ids) => [
+          scope.db.update(contacts).set({ status: 'subscribed', updatedAt: new Date() }).where(scope.own(contacts, among(ids), inactive)),
+          ...events(ids, 'reactivated', { source: 'bulk' }),
         ],
         refs: {},
       };

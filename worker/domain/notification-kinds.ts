@@ -116,6 +116,13 @@ export const NOTIFICATION_KINDS = {
     body: 'It failed {{ failures }} deliveries in a row{% if gone %} and answered 410 Gone{% endif %}. Fix it and re-enable it; events since then can be replayed.',
     link: '/webhooks',
   },
+  sunset_report: {
+    audience: MANAGERS,
+    email: true,
+    title: '{{ count }} contact{% if count != 1 %}s{% endif %} had no engagement in {{ months }} months',
+    body: 'They received your mail and opened or clicked none of it, so they are now inactive and left out of campaigns, which protects your sender reputation. Reactivate them from the contacts page, or send them a re-engagement campaign (audience: inactive contacts only).',
+    link: '/contacts?status=inactive',
+  },
   monthly_usage: {
     audience: MANAGERS,
     email: true,

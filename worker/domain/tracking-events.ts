@@ -64,7 +64,30 @@ export async function recordTrackingEvents(db: DB, events: TrackingEvent[]) {
   const stamped = (rowsJson: string) => sql`${messages.id} in (select r.value->>0 from json_each(${rowsJson}) as r)`;
   const opens = stamp('open');
   const clicks = stamp('click');
+  // An open or a click by someone the sunset made inactive brings them back (one timeline row per contact).
+  const engaged = new Map<string, (typeof rows)[number]['e']>();
+  for (const r of rows) if (r.human && r.e.contactId && !engaged.has(r.e.contactId)) engaged.set(r.e.contactId, r.e);
+  const comeback = JSON.stringify([...engaged.values()].map((e) => [newId(ID_PREFIX.contactEvent, e.at), e.tenantId, e.contactId, e.campaignId ?? null, JSON.stringify({ source: e.type, message_id: e.messageId }), e.at]));
+  const inactive = sql`exists (select 1 from ${contacts} c where c.id = r.value->>2 and c.tenant_id = r.value->>1 and c.status = 'inactive')`;
   await db.batch([
+    insertFromJson(
+      db,
+      contactEvents,
+      comeback,
+      { id: rowValue(0), tenantId: rowValue(1), contactId: rowValue(2), type: sql`'reactivated'`, campaignId: rowValue(3), data: rowValue(4), createdAt: rowValue(5) },
+      inactive,
+    ),
+    db
+      .update(contacts)
+      .set({ status: 'subscribed', updatedAt: new Date() })
+      .where(
+        and(
+          // By primary key (an IN over the ids), then each row's own workspace checked.
+          sql`${contacts.id} in (select r.value->>2 from json_each(${comeback}) as r)`,
+          sql`${contacts.tenantId} = (select r.value->>1 from json_each(${comeback}) as r where r.value->>2 = ${contacts.id} limit 1)`,
+          sql`${contacts.status} = 'inactive'`,
+        ),
+      ),
     insertFromJson(
       db,
       contactEvents,

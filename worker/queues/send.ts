@@ -97,19 +97,25 @@ async function sendCampaignBatch(env: Env, db: DB, campaignId: string, group: Qu
   }
 }
 
-async function eligibleContacts(db: DB, tenantId: string, rows: Claimed[]) {
+/** Who a campaign may mail: subscribed contacts, and inactive ones when its audience asks for them (re-engagement). */
+function mailableStatuses(campaign: Campaign): ReadonlySet<string> {
+  const inactive = campaign.audience.inactive ?? 'exclude';
+  return new Set(inactive === 'only' ? ['inactive'] : inactive === 'include' ? ['subscribed', 'inactive'] : ['subscribed']);
+}
+
+async function eligibleContacts(db: DB, tenantId: string, rows: Claimed[], mailable: ReadonlySet<string>) {
   const scope = tenantScope(db, tenantId);
   const contactIds = rows.map((r) => r.contactId).filter((id): id is string => Boolean(id));
   const list = await db.select().from(contacts).where(scope.own(contacts, inArray(contacts.id, jsonValues(contactIds)))).all();
   const suppressed = await suppressedAmong(scope, list.map((c) => c.email));
   const byId = new Map<string, Contact>();
   // Someone who unsubscribed, bounced or was suppressed since the fan-out is not mailed.
-  for (const c of list) if (!c.deletedAt && c.status === 'subscribed' && !suppressed.has(c.email)) byId.set(c.id, c);
+  for (const c of list) if (!c.deletedAt && mailable.has(c.status) && !suppressed.has(c.email)) byId.set(c.id, c);
   return byId;
 }
 
 async function deliver(env: Env, db: DB, campaign: Campaign, tenant: typeof tenants.$inferSelect, rows: Claimed[], outcome: BatchOutcome) {
-  const eligible = await eligibleContacts(db, tenant.id, rows);
+  const eligible = await eligibleContacts(db, tenant.id, rows, mailableStatuses(campaign));
   const sendable = rows.filter((r) => {
     if (r.contactId && eligible.has(r.contactId)) return true;
     outcome.skip(r.id, 'The contact unsubscribed, bounced, was suppressed or deleted after the campaign started.');

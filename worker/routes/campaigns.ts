@@ -40,9 +40,13 @@ const Audience = z
     exclude_lists: Ids(50).optional(),
     exclude_segments: Ids(20).optional(),
     exclude_tags: z.array(z.string().min(1).max(50)).max(50).optional(),
+    inactive: z
+      .enum(['exclude', 'include', 'only'])
+      .optional()
+      .openapi({ description: 'Contacts made inactive by the sunset policy: left out by default; `only` makes a re-engagement campaign to them' }),
   })
   .strict()
-  .openapi('CampaignAudience', { description: 'The union of the includes, minus the excludes; only subscribed, unsuppressed contacts ever receive a campaign.' });
+  .openapi('CampaignAudience', { description: 'The union of the includes, minus the excludes; only subscribed (and, when asked, inactive), unsuppressed contacts ever receive a campaign.' });
 
 const VARIANT_KEYS = ['A', 'B', 'C', 'D'] as const;
 const AbTestInput = z

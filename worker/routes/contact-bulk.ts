@@ -20,7 +20,7 @@ const BulkBody = z
 
 const bulk = defineRoute({
   method: 'post', path: '/v1/contacts/bulk', access: 'contacts:write', tags: ['Contacts'],
-  summary: `Tag, untag, add to or remove from a list, unsubscribe or delete many contacts: up to ${INLINE_LIMIT} changes at once, more as a job`,
+  summary: `Tag, untag, add to or remove from a list, unsubscribe, reactivate (inactive contacts) or delete many contacts: up to ${INLINE_LIMIT} changes at once, more as a job`,
   request: { body: jsonBody(BulkBody) },
   responses: {
     200: json(z.object({ affected: z.number().int().openapi({ description: 'Contacts changed (already tagged, already removed… do not count)' }) }), 'Done'),

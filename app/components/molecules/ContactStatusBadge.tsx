@@ -8,6 +8,7 @@ const TONE: Record<ContactStatus, BadgeTone> = {
   bounced: 'danger',
   complained: 'danger',
   cleaned: 'warning',
+  inactive: 'neutral',
 };
 
 /** What each status means, for selects and tooltips alike. */
@@ -18,6 +19,7 @@ export const STATUS_LABELS: Record<ContactStatus, string> = {
   bounced: 'Bounced',
   complained: 'Complained (marked as spam)',
   cleaned: 'Cleaned (repeated soft bounces)',
+  inactive: 'Inactive (no engagement for the sunset period)',
 };
 
 export function ContactStatusBadge({ status }: { status: ContactStatus }) {

@@ -74,6 +74,19 @@ export function ContactBulkActions({ selection, subject, lists, tags, onJob }: B
         <p>They get no more campaigns. Only they can subscribe again, through a form or the preference center.</p>
       </ConfirmSubmit>
       <ConfirmSubmit<StartedJob>
+        trigger={{ label: 'Reactivate', variant: 'secondary' }}
+        title={`Reactivate ${subject}?`}
+        confirmLabel="Reactivate"
+        fields={{ ...hidden, intent: 'bulk', action: 'reactivate' }}
+        action={CONTACTS_ACTION}
+        onSuccess={started}
+      >
+        <p>
+          Inactive contacts among them (no opens or clicks for the sunset period) go back to subscribed and receive campaigns again. Others are left as they are. Mailing people who do not engage
+          hurts your sender reputation: a re-engagement campaign to inactive contacts only is often the better first step.
+        </p>
+      </ConfirmSubmit>
+      <ConfirmSubmit<StartedJob>
         trigger={{ label: 'Delete', icon: 'trash', variant: 'danger' }}
         title={`Delete ${subject}?`}
         confirmLabel="Delete contacts"
