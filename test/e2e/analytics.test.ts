@@ -1,9 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { request, signIn, until, type Session } from './delivery-helpers';
-import { dashboardUrl, demoOwnerPage, expectAccessible as expectAccessibleOn, login, stack } from './helpers';
+import { dashboardUrl, demoOwnerPage, expectAccessible as expectAccessibleOn, login, stack, startWebhookReceiver } from './helpers';
 
 /**
  * The analytics pages in a real browser as the demo owner: the overview's statistics, the campaign
@@ -15,27 +13,20 @@ const session = demoOwnerPage('analytics', DESKTOP);
 let page: Page;
 let demo: Session;
 
-/** Webhook deliveries received: the headers of each request. */
-const received: IncomingHttpHeaders[] = [];
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let receiverUrl = '';
+/** Webhook deliveries received: the headers of each request. */
+const received = () => receiver.received.map((r) => r.headers);
 
 beforeAll(async () => {
   page = session.page;
   demo = await signIn(stack().urls.api, login('demo@edgepost.test'));
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push(req.headers);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/edgepost`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = receiver.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const toasts = () => page.getByRole('region', { name: 'Notifications' });
@@ -114,8 +105,8 @@ describe('webhooks page', () => {
 
     await row.getByRole('button', { name: `Send test ${receiverUrl}` }).click();
     await toasts().getByText('Test event sent').waitFor();
-    await until('test delivery received', () => received.length >= 1, 20_000);
-    expect(received[0]!['webhook-signature']).toMatch(/^v1,/);
+    await until('test delivery received', () => received().length >= 1, 20_000);
+    expect(received()[0]!['webhook-signature']).toMatch(/^v1,/);
 
     await row.getByRole('link', { name: `Deliveries of ${receiverUrl}` }).click();
     const log = page.getByTestId('delivery-log');
@@ -128,8 +119,8 @@ describe('webhooks page', () => {
     await page.waitForLoadState('networkidle');
     await log.getByRole('button', { name: /^Replay webhook.test/ }).click();
     await toasts().getByText('Delivery sent again.').waitFor();
-    await until('replay received', () => received.length >= 2, 20_000);
-    expect(received[1]!['webhook-id']).toBe(received[0]!['webhook-id']);
+    await until('replay received', () => received().length >= 2, 20_000);
+    expect(received()[1]!['webhook-id']).toBe(received()[0]!['webhook-id']);
     await expectAccessibleOn(page, 'webhook-deliveries');
   });
 

@@ -1,3 +1,5 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -201,4 +203,29 @@ export function demoOwnerPage(name: string, viewport: { width: number; height: n
     await session.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
   });
   return session;
+}
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** An HTTP server in the test process that records every webhook delivery (the e2e stack allows loopback targets). */
+export async function startWebhookReceiver() {
+  const received: ReceivedWebhook[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/edgepost`,
+    received,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
