@@ -905,8 +905,6 @@ export const messages = sqliteTable(
     index('messages_contact').on(t.contactId),
     // GET /v1/messages: a workspace's transactional messages (campaign_id null), newest first.
     index('messages_tenant_campaign').on(t.tenantId, t.campaignId, t.id),
-    // The cron's scan for scheduled transactional messages falling due.
-    index('messages_transactional_due').on(t.sendAfter).where(sql`campaign_id is null and status = 'pending'`),
   ],
 );
 
