@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../worker/db/client';
 import { messages } from '../../worker/db/schema';
 import { KILL_SWITCH_CACHE_MS } from '../../worker/domain/kill-switch';
-import { queueDueTransactional } from '../../worker/domain/transactional';
+import { queueDueTransactional, takeDueTransactional, takeLostTransactional } from '../../worker/domain/transactional';
 import { addContacts, sendingTenant } from './campaign-helpers';
 import { call, createApiKey, expectProblem, paidTenant, uniqueEmail } from './helpers';
 
@@ -248,5 +248,15 @@ describe('transactional API: scheduling, stops and privacy', () => {
     expectProblem(await call(`/v1/messages/${res.json.id}`, { token: other.token }), 404, 'not-found');
     expectProblem(await call(`/v1/messages/${res.json.id}/cancel`, { method: 'POST', token: other.token }), 404, 'not-found');
     expect((await call('/v1/messages', { token: other.token })).json.data).toEqual([]);
+  });
+
+  it('finds due and lost messages for the cron on indexes, not by scanning every message', async () => {
+    const plan = async (q: { toSQL(): { sql: string; params: unknown[] } }) => {
+      const { sql, params } = q.toSQL();
+      const rows = await env.DB.prepare(`explain query plan ${sql}`).bind(...params).all<{ detail: string }>();
+      return rows.results.map((r) => r.detail).join('\n');
+    };
+    expect(await plan(takeDueTransactional(getDb(env), Date.now()))).toMatch(/SEARCH messages USING (COVERING )?INDEX messages_campaign_status \(campaign_id=\? AND status=\? AND send_after<\?\)/);
+    expect(await plan(takeLostTransactional(getDb(env), Date.now()))).toMatch(/SEARCH messages USING (COVERING )?INDEX messages_campaign_status \(campaign_id=\? AND status=\?\)/);
   });
 });

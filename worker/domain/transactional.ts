@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte } from 'drizzle-orm';
 import type { DB } from '../db/client';
 import { contacts, messages, templates, transactionalContents, type StoredAttachment } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
@@ -210,20 +210,33 @@ const LOST_AFTER_MS = 30 * 60_000;
  * Queues scheduled transactional messages that fall due, ones put back while sending was stopped, and
  * ones whose queue message was lost.
  */
-export async function queueDueTransactional(env: Env, db: DB, now = Date.now()) {
-  const due = await db
+const queuedNow = (now: number) => ({ status: 'queued' as const, queuedAt: new Date(now) });
+const queuedRow = { id: messages.id, tenantId: messages.tenantId };
+
+/**
+ * Scheduled ones that fell due. Campaign dispatch's (campaign, status, send_after) index serves them
+ * too: transactional rows are its `campaign_id is null` range.
+ */
+export const takeDueTransactional = (db: DB, now: number) =>
+  db
     .update(messages)
-    .set({ status: 'queued', queuedAt: new Date(now) })
-    .where(
-      and(
-        isNull(messages.campaignId),
-        or(and(eq(messages.status, 'pending'), lte(messages.sendAfter, new Date(now))), and(eq(messages.status, 'queued'), lt(messages.queuedAt, new Date(now - LOST_AFTER_MS)))),
-      ),
-    )
-    .returning({ id: messages.id, tenantId: messages.tenantId })
-    .all();
-  for (let i = 0; i < due.length; i += 100) {
-    await env.SEND_QUEUE.sendBatch(due.slice(i, i + 100).map((m) => ({ body: { tenantId: m.tenantId, campaignId: null, messageId: m.id } })));
+    .set(queuedNow(now))
+    .where(and(isNull(messages.campaignId), eq(messages.status, 'pending'), lte(messages.sendAfter, new Date(now))))
+    .returning(queuedRow);
+
+/** Queued ones whose queue message was lost, on the same index. */
+export const takeLostTransactional = (db: DB, now: number) =>
+  db
+    .update(messages)
+    .set(queuedNow(now))
+    .where(and(isNull(messages.campaignId), eq(messages.status, 'queued'), lt(messages.queuedAt, new Date(now - LOST_AFTER_MS))))
+    .returning(queuedRow);
+
+export async function queueDueTransactional(env: Env, db: DB, now = Date.now()) {
+  const [due, lost] = await db.batch([takeDueTransactional(db, now), takeLostTransactional(db, now)]);
+  const all = [...due, ...lost];
+  for (let i = 0; i < all.length; i += 100) {
+    await env.SEND_QUEUE.sendBatch(all.slice(i, i + 100).map((m) => ({ body: { tenantId: m.tenantId, campaignId: null, messageId: m.id } })));
   }
-  return due.length;
+  return all.length;
 }
