@@ -183,6 +183,10 @@ export interface TenantSettings {
   language: string;
   brand: { logo_url: string | null; primary_color: string | null; footer_text: string | null };
   require_2fa: boolean;
+  /** Months per-event rows are kept (3–120). */
+  event_retention_months: number;
+  /** Months without engagement before a contact becomes inactive; 0: never (else 3–60). */
+  sunset_after_months: number;
   sending_ready: boolean;
 }
 
@@ -770,3 +774,11 @@ type WorkerRecipientOutcome = import('../../worker/domain/campaign-recipients').
 /** Listed here, as values are not imported from the worker; `satisfies` fails the build on a name the API does not know. */
 export const WEBHOOK_EVENT_TYPES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'campaign.started', 'campaign.finished', 'contact.created'] as const satisfies readonly WorkerWebhookEventType[];
 export const RECIPIENT_OUTCOMES = ['sent', 'opened', 'clicked', 'bounced', 'failed', 'complained', 'unsubscribed'] as const satisfies readonly WorkerRecipientOutcome[];
+
+/* ---------- Transactional messages (worker/routes/messages.ts) and the link domain (worker/routes/tracking-domains.ts) ---------- */
+
+export type TransactionalMessage = ReturnType<typeof import('../../worker/domain/message-log').messageView>;
+export type MessageDetail = Awaited<ReturnType<typeof import('../../worker/domain/message-log').getMessage>>;
+export type MessageStatus = TransactionalMessage['status'];
+export const MESSAGE_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'bounced', 'failed', 'cancelled', 'skipped'] as const satisfies readonly MessageStatus[];
+export type TrackingDomain = ReturnType<typeof import('../../worker/domain/tracking-domains').trackingDomainView>;

@@ -55,7 +55,9 @@ export default function AppLayout() {
     {
       group: 'Email',
       items: [
-        ...(can(me, 'campaigns:read') ? [{ to: '/campaigns', label: 'Campaigns', icon: 'send' } as const] : []),
+        ...(can(me, 'campaigns:read')
+          ? [{ to: '/campaigns', label: 'Campaigns', icon: 'send' } as const, { to: '/messages', label: 'Transactional', icon: 'zap' } as const]
+          : []),
         ...(can(me, 'templates:read') ? [{ to: '/templates', label: 'Templates', icon: 'mail' } as const] : []),
         { to: '/domains', label: 'Domains', icon: 'shield' },
         { to: '/transports', label: 'Transports', icon: 'server' },
