@@ -211,6 +211,26 @@ describe('Postmark', () => {
   });
 });
 
+describe('transactional mail to an address that is no contact', () => {
+  it('a reported hard bounce suppresses the address all the same', async () => {
+    const { s } = await workspace();
+    const t = await addTransport(s, { kind: 'postmark', credentials: { server_token: 'pm-0123456789abcdef', webhook_username: 'edgepost', webhook_password: 'a-long-webhook-password' } });
+    const email = `nobody-${Date.now().toString(36)}@example.com`;
+    const id = newId(ID_PREFIX.message);
+    const providerId = crypto.randomUUID();
+    await db().insert(messages).values({ id, tenantId: s.tenantId, campaignId: null, contactId: null, email, stream: 'transactional', status: 'sent', sendAfter: new Date(), sentAt: new Date(), providerMessageId: providerId }).run();
+    const record = JSON.stringify({
+      RecordType: 'Bounce', ID: 4323372036854775999, Type: 'HardBounce', TypeCode: 1, Name: 'Hard bounce', Tag: '', MessageID: providerId, ServerID: 23,
+      Description: 'The server was unable to deliver your message (ex: unknown user, mailbox not found).', Details: 'smtp;550 5.1.1 unknown user', Email: email,
+      From: 'receipts@example.com', BouncedAt: new Date().toISOString(), Inactive: true, CanActivate: true, Subject: 'Receipt', MessageStream: 'outbound', Metadata: {},
+    });
+    expect((await hook(t.webhook_url, record, { authorization: `Basic ${btoa('edgepost:a-long-webhook-password')}` })).status).toBe(200);
+    await expectOnly(id, ['hard_bounce']);
+    expect(await suppressed(s.tenantId, email)).toMatchObject({ kind: 'email', reason: 'bounce' });
+    expect((await db().select().from(messages).where(eq(messages.id, id)).get())?.status).toBe('bounced');
+  });
+});
+
 describe('Resend (Svix)', () => {
   const secret = `whsec_${toBase64(randomBytes(24))}`;
   const svix = (id: string, body: string, at = new Date(), key = secret) => ({ 'svix-id': id, 'svix-timestamp': String(Math.floor(at.getTime() / 1000)), 'svix-signature': new Webhook(key).sign(id, at, body) });

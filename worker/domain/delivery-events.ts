@@ -176,8 +176,9 @@ async function recordForTenant(db: DB, tenantId: string, list: Matched[]) {
   });
   const json = JSON.stringify(rows);
   const isNew = sql`exists (select 1 from ${deliveryEvents} d where d.id = r.value->>0)`;
-  const targets = (type: DeliveryEventType) => list.filter((m) => m.report.type === type && m.message.contactId).map((m) => ({ contactId: m.message.contactId!, email: m.message.email }));
-  const softContacts = [...new Set(targets('soft_bounce').map((t) => t.contactId))];
+  // Transactional mail to an address that is no contact still suppresses the address (contactId null).
+  const targets = (type: DeliveryEventType) => list.filter((m) => m.report.type === type).map((m) => ({ contactId: m.message.contactId, email: m.message.email }));
+  const softContacts = [...new Set(targets('soft_bounce').flatMap((t) => (t.contactId ? [t.contactId] : [])))];
   const now = Date.now();
   const cleanable = sql`c.tenant_id = ${tenantId} and c.status in ('subscribed', 'pending') and (select count(*) from ${deliveryEvents} d where d.contact_id = c.id and d.type = 'soft_bounce' and d.occurred_at >= ${now - SOFT_BOUNCE_WINDOW_MS}) >= ${SOFT_BOUNCES_TO_CLEAN}`;
   const cleanRows = JSON.stringify(softContacts.map((id) => [newId(ID_PREFIX.contactEvent, now), id]));
