@@ -8,9 +8,10 @@ import { PageHeader } from '~/components/molecules/PageHeader';
 import { PostForm } from '~/components/molecules/PostForm';
 import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { DomainCard } from '~/components/organisms/DomainCard';
+import { LINK_DOMAIN_INTENTS, TrackingDomainCard } from '~/components/organisms/TrackingDomainCard';
 import type { ActionResult } from '~/lib/action-result';
 import { userApi } from '~/lib/api.server';
-import type { DomainList, PlatformSender, SendingDomain } from '~/lib/api-types';
+import type { DomainList, PlatformSender, SendingDomain, TrackingDomain } from '~/lib/api-types';
 import { field, formAction } from '~/lib/form-action.server';
 import { plural } from '~/lib/format';
 import { useMe } from '~/lib/me';
@@ -27,9 +28,31 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: domainsCss
 export const meta: MetaFunction = () => [{ title: 'Sending domains · Edgepost' }];
 
 const domainPath = (id: string) => `/v1/domains/${encodeURIComponent(id)}`;
+const LINK_DOMAIN = '/v1/tracking-domain';
 
 export async function loader(args: LoaderFunctionArgs) {
-  return reply(args, await userApi(args).get<DomainList>('/v1/domains'));
+  const api = userApi(args);
+  const [domains, linkDomain] = await Promise.all([
+    api.get<DomainList>('/v1/domains'),
+    // 404: the workspace has no link domain of its own.
+    api.get<TrackingDomain>(LINK_DOMAIN).catch((error: unknown) => {
+      if (error instanceof ApiProblem && error.status === 404) return null;
+      throw error;
+    }),
+  ]);
+  return reply(args, { ...domains, link_domain: linkDomain });
+}
+
+/** `publish-local` exists only in local development: elsewhere the API answers 404, which this explains. */
+async function publishLocally<T>(publish: () => Promise<T>): Promise<T> {
+  try {
+    return await publish();
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 404) {
+      throw new ApiProblem(404, error.type, error.title, 'Publishing to DNS from Edgepost works only in local development. Add the records at your DNS provider.');
+    }
+    throw error;
+  }
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -44,16 +67,8 @@ export async function action(args: ActionFunctionArgs) {
       case 'verify':
         return { toast: verifyOutcome(await api.post<SendingDomain>(`${domainPath(id)}/verify`)) };
       case 'publish-local': {
-        try {
-          const domain = await api.post<SendingDomain>(`${domainPath(id)}/publish-local`);
-          return { toast: `The records of ${domain.domain} are in the local DNS zone: verify it now.` };
-        } catch (error) {
-          // The route exists only in local development: elsewhere the API does not know it.
-          if (error instanceof ApiProblem && error.status === 404) {
-            throw new ApiProblem(404, error.type, error.title, 'Publishing to DNS from Edgepost works only in local development. Add the records at your DNS provider.');
-          }
-          throw error;
-        }
+        const domain = await publishLocally(() => api.post<SendingDomain>(`${domainPath(id)}/publish-local`));
+        return { toast: `The records of ${domain.domain} are in the local DNS zone: verify it now.` };
       }
       case 'rotate-dkim': {
         const domain = await api.post<SendingDomain>(`${domainPath(id)}/rotate-dkim`);
@@ -63,6 +78,21 @@ export async function action(args: ActionFunctionArgs) {
       case 'delete':
         await api.delete(domainPath(id));
         return { toast: 'Domain deleted.' };
+      case LINK_DOMAIN_INTENTS.add: {
+        const link = await api.put<TrackingDomain>(LINK_DOMAIN, { hostname: field(form, 'hostname') });
+        return { toast: `${link.hostname} added: publish its CNAME record, then verify.` };
+      }
+      case LINK_DOMAIN_INTENTS.verify: {
+        const link = await api.post<TrackingDomain>(`${LINK_DOMAIN}/verify`);
+        return { toast: link.status === 'active' ? `${link.hostname} is active: links in new mail use it.` : `${link.hostname} is not active yet: ${link.detail ?? 'its CNAME was not found.'}` };
+      }
+      case LINK_DOMAIN_INTENTS.publish: {
+        const link = await publishLocally(() => api.post<TrackingDomain>(`${LINK_DOMAIN}/publish-local`));
+        return { toast: `The CNAME of ${link.hostname} is in the local DNS zone: verify it now.` };
+      }
+      case LINK_DOMAIN_INTENTS.remove:
+        await api.delete(LINK_DOMAIN);
+        return { toast: 'Link domain deleted: new mail links to the Edgepost address.' };
       default:
         throw new Response(`Unknown intent ${intent}`, { status: 400 });
     }
@@ -77,7 +107,7 @@ function verifyOutcome(domain: SendingDomain): string {
 }
 
 export default function Domains() {
-  const { data: domains, platform, custom_domains_allowed: allowed, max_domains: maxDomains } = useLoaderData<typeof loader>();
+  const { data: domains, platform, custom_domains_allowed: allowed, max_domains: maxDomains, link_domain: linkDomain } = useLoaderData<typeof loader>();
   const canWrite = can(useMe(), 'domains:write');
   const atLimit = domains.length >= maxDomains;
   return (
@@ -103,6 +133,7 @@ export default function Domains() {
         ) : (
           domains.map((domain) => <DomainCard key={domain.id} domain={domain} canWrite={canWrite} />)
         )}
+        <TrackingDomainCard domain={linkDomain} allowed={allowed} canWrite={canWrite} />
       </div>
     </>
   );

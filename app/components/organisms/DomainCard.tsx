@@ -1,25 +1,15 @@
-import { useFetcher } from '@remix-run/react';
-import type { ActionResult } from '~/lib/action-result';
 import type { DomainStatus, SendingDomain } from '~/lib/api-types';
 import { formatDate, formatDateTime } from '~/lib/format';
 import { Badge, type BadgeTone } from '../atoms/Badge';
-import { FormAlert } from '../molecules/FormAlert';
-import { PostForm } from '../molecules/PostForm';
-import { SubmitButton } from '../molecules/SubmitButton';
 import { ConfirmSubmit } from './ConfirmSubmit';
 import { DnsRecordsTable } from './DnsRecordsTable';
+import { isLocalTestDomain, VerifyActions } from './DomainAction';
 
 const STATUS: Record<DomainStatus, { tone: BadgeTone; label: string }> = {
   pending: { tone: 'warning', label: 'Pending' },
   verified: { tone: 'success', label: 'Verified' },
   failing: { tone: 'danger', label: 'Failing' },
 };
-
-/**
- * Names under the testing TLDs (RFC 2606) never resolve publicly and the API refuses them in
- * production: such a domain means the local stack, whose DNS zone Edgepost can publish into.
- */
-const isLocalTestDomain = (domain: string) => /\.(test|example)$/.test(domain);
 
 /** One sending domain: its state, the records to publish with what each check found, and its actions. */
 export function DomainCard({ domain, canWrite }: { domain: SendingDomain; canWrite: boolean }) {
@@ -35,12 +25,7 @@ export function DomainCard({ domain, canWrite }: { domain: SendingDomain; canWri
           </h2>
           <p className="text-muted domain-card__meta">{describe(domain)}</p>
         </div>
-        {canWrite && (
-          <div className="row">
-            {isLocalTestDomain(domain.domain) && <DomainAction domain={domain} intent="publish-local" label="Publish to local DNS" variant="secondary" />}
-            <DomainAction domain={domain} intent="verify" label="Verify" variant="primary" />
-          </div>
-        )}
+        {canWrite && <VerifyActions domain={domain.domain} intents={{ publish: 'publish-local', verify: 'verify' }} fields={{ id: domain.id }} />}
       </div>
       {domain.status !== 'verified' && (
         <p>
@@ -106,35 +91,4 @@ function describe(domain: SendingDomain): string {
       domain.failing_since ? formatDateTime(domain.failing_since) : 'the last check'
     }: put them back so mail from it keeps passing DKIM and SPF checks. ${checked}`;
   return `Waiting for its DNS records. ${checked}`;
-}
-
-/** A one-click domain action with its own spinner and its error next to it. */
-function DomainAction({
-  domain,
-  intent,
-  label,
-  variant,
-}: {
-  domain: SendingDomain;
-  intent: 'verify' | 'publish-local';
-  label: string;
-  variant: 'primary' | 'secondary';
-}) {
-  const fetcher = useFetcher<ActionResult>();
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.errors.form : undefined;
-  return (
-    <PostForm fetcher={fetcher} className="domain-card__action">
-      <input type="hidden" name="id" value={domain.id} />
-      <SubmitButton
-        intent={intent}
-        variant={variant}
-        icon={intent === 'verify' ? 'check' : 'upload'}
-        busy={fetcher.state !== 'idle'}
-        aria-label={`${label}: ${domain.domain}`}
-      >
-        {label}
-      </SubmitButton>
-      <FormAlert message={error} />
-    </PostForm>
-  );
 }
