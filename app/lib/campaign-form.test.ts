@@ -39,6 +39,14 @@ describe('the audience step', () => {
     expect(hasIncludes({ all: true })).toBe(true);
   });
 
+  test('inactive contacts: left out unless the step includes them, or sends to them alone', () => {
+    expect(audienceFromForm(formOf([['all', 'on'], ['inactive', 'exclude']]))).toEqual({ all: true });
+    expect(audienceFromForm(formOf([['all', 'on'], ['inactive', 'only']]))).toEqual({ all: true, inactive: 'only' });
+    expect(audienceFromForm(formOf([['tags', 'vip'], ['inactive', 'everyone']]))).toEqual({ tags: ['vip'] });
+    expect(audienceDraft({ lists: ['lst_1'], inactive: 'include' }).inactive).toBe('include');
+    expect(audienceDraft(null).inactive).toBe('exclude');
+  });
+
   test('the same list checked twice is sent once', () => {
     expect(toAudience({ ...audienceDraft(null), lists: ['lst_1', 'lst_1'] })).toEqual({ lists: ['lst_1'] });
   });
@@ -117,5 +125,10 @@ describe('the audience in words', () => {
     expect(describeAudience({ all: true }, names)).toBe('All subscribed contacts');
     expect(describeAudience({ unopened_of: 'cmp_1' }, names)).toBe('Those who did not open March news');
     expect(describeAudience({}, names)).toBe('Nobody yet');
+  });
+
+  test('says when inactive contacts are included, or the only ones', () => {
+    expect(describeAudience({ all: true, inactive: 'only' }, names)).toBe('All subscribed contacts, only those the sunset made inactive (re-engagement)');
+    expect(describeAudience({ tags: ['vip'], inactive: 'include' }, names)).toBe('Tag vip, inactive contacts included');
   });
 });

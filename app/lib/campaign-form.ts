@@ -8,8 +8,11 @@ import { VARIANT_KEYS, type AbTest, type AbTestInput, type CampaignAudience } fr
 const AUDIENCE_SETS = ['lists', 'segments', 'tags', 'exclude_lists', 'exclude_segments', 'exclude_tags'] as const;
 export type AudienceSet = (typeof AUDIENCE_SETS)[number];
 
+export type InactiveChoice = NonNullable<CampaignAudience['inactive']>;
+export const INACTIVE_CHOICES: readonly InactiveChoice[] = ['exclude', 'include', 'only'];
+
 /** The audience as the wizard holds it while the user picks: every set present, maybe empty. */
-export type AudienceDraft = Record<AudienceSet, string[]> & { all: boolean; contact_ids: string[]; unopened_of: string | null };
+export type AudienceDraft = Record<AudienceSet, string[]> & { all: boolean; contact_ids: string[]; unopened_of: string | null; inactive: InactiveChoice };
 
 export function audienceDraft(a: CampaignAudience | null | undefined): AudienceDraft {
   return {
@@ -22,6 +25,7 @@ export function audienceDraft(a: CampaignAudience | null | undefined): AudienceD
     exclude_tags: a?.exclude_tags ?? [],
     contact_ids: a?.contact_ids ?? [],
     unopened_of: a?.unopened_of ?? null,
+    inactive: a?.inactive ?? 'exclude',
   };
 }
 
@@ -38,6 +42,8 @@ export function toAudience(d: AudienceDraft): CampaignAudience {
   }
   if (!d.all && d.contact_ids.length) out.contact_ids = d.contact_ids;
   if (!d.all && d.unopened_of) out.unopened_of = d.unopened_of;
+  // Leaving inactive contacts out is the API's default: only a choice to mail them is sent.
+  if (d.inactive !== 'exclude') out.inactive = d.inactive;
   return out;
 }
 
@@ -49,6 +55,8 @@ export function audienceFromForm(form: FormData): CampaignAudience {
   for (const set of AUDIENCE_SETS) draft[set] = values(set);
   draft.contact_ids = values('contact_ids');
   draft.unopened_of = values('unopened_of')[0] ?? null;
+  const inactive = values('inactive')[0];
+  draft.inactive = INACTIVE_CHOICES.find((c) => c === inactive) ?? 'exclude';
   return toAudience(draft);
 }
 
@@ -143,6 +151,7 @@ export function describeAudience(a: CampaignAudience, names: AudienceNames): str
       ];
   const excludes = parts(a.exclude_lists, a.exclude_segments, a.exclude_tags);
   const text = includes.length ? includes.join('; ') : 'nobody yet';
-  const sentence = excludes.length ? `${text}, leaving out ${excludes.join('; ')}` : text;
+  const inactive = a.inactive === 'only' ? ', only those the sunset made inactive (re-engagement)' : a.inactive === 'include' ? ', inactive contacts included' : '';
+  const sentence = (excludes.length ? `${text}, leaving out ${excludes.join('; ')}` : text) + inactive;
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }

@@ -39,6 +39,12 @@ export async function loader(args: LoaderFunctionArgs) {
 
 const orNull = (value: string) => (value === '' ? null : value);
 
+/** A months field as typed: blank keeps the stored value; anything else goes to the API, which names what is wrong with it. */
+const monthsOf = (form: FormData, name: string, current: number) => {
+  const raw = field(form, name);
+  return raw === '' ? current : Number(raw);
+};
+
 /** The settings as the form submitted them, in the API's shape. */
 function submittedSettings(form: FormData, current: TenantSettings) {
   const address = {
@@ -65,6 +71,8 @@ function submittedSettings(form: FormData, current: TenantSettings) {
       primary_color: !color || (current.brand.primary_color === null && color === DEFAULT_BRAND_COLOR) ? current.brand.primary_color : color,
       footer_text: orNull(field(form, 'brand.footer_text')),
     },
+    sunset_after_months: monthsOf(form, 'sunset_after_months', current.sunset_after_months),
+    event_retention_months: monthsOf(form, 'event_retention_months', current.event_retention_months),
   };
 }
 
@@ -232,6 +240,42 @@ function SettingsForm({ canEdit }: { canEdit: boolean }) {
             <FormField label="Footer text" hint="Shown at the bottom of your emails, above the postal address." error={e('brand.footer_text')}>
               {(control) => <textarea className="input textarea" name="brand.footer_text" maxLength={500} rows={3} defaultValue={tenant.brand.footer_text ?? ''} {...control} />}
             </FormField>
+          </section>
+          <section className="card settings-card" aria-labelledby="hygiene-title">
+            <div className="settings-card__header">
+              <h2 id="hygiene-title" className="section__title">
+                List hygiene
+              </h2>
+              <p className="text-muted">Mailing people who never engage hurts where your mail lands; old per-event data is pruned.</p>
+            </div>
+            <div className="form-grid">
+              <TextField
+                label="Sunset after (months)"
+                name="sunset_after_months"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={60}
+                step={1}
+                required
+                defaultValue={tenant.sunset_after_months}
+                hint="Subscribed contacts who were sent campaigns in this many months but opened or clicked none become inactive, and campaigns leave them out unless you include them (a re-engagement campaign). 0 turns it off; otherwise 3 to 60."
+                error={e('sunset_after_months')}
+              />
+              <TextField
+                label="Keep event data for (months)"
+                name="event_retention_months"
+                type="number"
+                inputMode="numeric"
+                min={3}
+                max={120}
+                step={1}
+                required
+                defaultValue={tenant.event_retention_months}
+                hint="Individual sends, deliveries, opens and clicks older than this are deleted. Campaign reports keep their totals and each contact keeps its consent, unsubscribe and bounce history. 3 to 120."
+                error={e('event_retention_months')}
+              />
+            </div>
           </section>
           {canEdit && (
             <div className="settings-actions">

@@ -1,7 +1,7 @@
 import { Link, useFetcher } from '@remix-run/react';
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ContactList, Segment, SendingStatus, Tag } from '~/lib/api-types';
-import { hasIncludes, toAudience, type AudienceDraft, type AudienceSet } from '~/lib/campaign-form';
+import { hasIncludes, INACTIVE_CHOICES, toAudience, type AudienceDraft, type AudienceSet, type InactiveChoice } from '~/lib/campaign-form';
 import { plural } from '~/lib/format';
 import { estimateDelivery, formatDuration } from '~/lib/send-estimate';
 import type { loader as countLoader } from '~/routes/campaigns.audience-count';
@@ -78,6 +78,7 @@ export function AudiencePicker({ draft, onChange, lists, segments, tags, sending
           <ChoiceGroup title="Tags to leave out" name="exclude_tags" choices={choices.tags} selected={draft.exclude_tags} onChange={set('exclude_tags')} empty="No tags." />
         </div>
       </details>
+      <InactiveContacts value={draft.inactive} onChange={(inactive) => onChange({ ...draft, inactive })} />
       {error && (
         <p className="field__error" role="alert">
           {error}
@@ -85,6 +86,31 @@ export function AudiencePicker({ draft, onChange, lists, segments, tags, sending
       )}
       <RecipientCount draft={draft} sending={sending} />
     </div>
+  );
+}
+
+const INACTIVE_LABELS: Record<InactiveChoice, { label: string; detail: string }> = {
+  exclude: { label: 'Leave them out', detail: 'The usual choice: mailing people who stopped engaging hurts where your mail lands.' },
+  include: { label: 'Include inactive contacts', detail: 'They get this campaign with everyone else chosen above.' },
+  only: { label: 'Only inactive contacts', detail: 'A re-engagement campaign: only the contacts chosen above whom the sunset made inactive. An open or a click makes them subscribed again.' },
+};
+
+/** Contacts the sunset made inactive (no opens or clicks for the workspace's period): left out unless the campaign asks for them. */
+function InactiveContacts({ value, onChange }: { value: InactiveChoice; onChange: (value: InactiveChoice) => void }) {
+  return (
+    <fieldset className="fieldset">
+      <legend className="field__label">Inactive contacts</legend>
+      <p className="field__hint">Contacts who opened and clicked nothing for the sunset period set in Settings.</p>
+      {INACTIVE_CHOICES.map((choice) => (
+        <label key={choice} className="checkbox">
+          <input type="radio" name="inactive" value={choice} checked={value === choice} onChange={() => onChange(choice)} />
+          <span>
+            {INACTIVE_LABELS[choice].label}
+            <span className="text-muted"> · {INACTIVE_LABELS[choice].detail}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -157,7 +183,10 @@ function RecipientCount({ draft, sending }: { draft: AudienceDraft; sending: Sen
         {counting && <Spinner size="sm" />} {text}
         {counting && result && <span className="text-muted"> (updating…)</span>}
       </p>
-      <p className="text-muted">Only subscribed contacts who are not suppressed receive it; someone in several lists gets it once.</p>
+      <p className="text-muted">
+        Only {draft.inactive === 'only' ? 'inactive' : draft.inactive === 'include' ? 'subscribed and inactive' : 'subscribed'} contacts who are not suppressed receive it; someone in
+        several lists gets it once.
+      </p>
       {estimate && (
         <p data-testid="delivery-estimate">
           At {estimate.ratePerHour.toLocaleString('en')}/h, sending takes {formatDuration(estimate.hours)}.
