@@ -9,6 +9,7 @@ import { addContacts, createCampaign, sendingTenant } from './campaign-helpers';
 import { BASE, call } from './helpers';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+const IPHONE_MAIL = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 const db = () => getDb(env);
 
 /** A sent message to a fresh contact of a fresh workspace, as the send consumer leaves it. */
@@ -192,7 +193,7 @@ describe('campaign report', () => {
     const link = await m.token({ kind: 'c', url: 'https://shop.example/sale', linkIndex: 0 });
     await hit(`/t/o/${open}`);
     await eventsOf(m.contact.id, 1);
-    await hit(`/t/o/${open}`);
+    await hit(`/t/o/${open}`, { ua: IPHONE_MAIL });
     await hit(`/t/o/${open}`, { ua: 'Mozilla/5.0' });
     await new Promise((r) => setTimeout(r, 1_100)); // a person reads before clicking
     await hit(`/t/c/${link}`);
@@ -208,6 +209,10 @@ describe('campaign report', () => {
       providers: [{ provider: 'Other', sent: 1, opened: 1, clicked: 1, open_rate: 1 }],
     });
     expect(stats.json.timeline.reduce((n: number, p: any) => n + p.opens, 0)).toBe(2);
+    // The one reader opened in a desktop browser and in Apple Mail on an iPhone; the machine open counts for neither.
+    expect(stats.json.clients).toEqual(expect.arrayContaining([{ client: 'Browser', openers: 1 }, { client: 'Apple Mail', openers: 1 }]));
+    expect(stats.json.clients).toHaveLength(2);
+    expect(stats.json.devices).toEqual(expect.arrayContaining([{ device: 'desktop', openers: 1 }, { device: 'mobile', openers: 1 }]));
     const other = await sendingTenant('Nosy Co');
     expect((await call(`/v1/campaigns/${m.campaignId}/stats`, { token: other.token })).status).toBe(404);
   });

@@ -31,7 +31,7 @@ const DAY = 24 * HOUR;
 export async function campaignStats(scope: TenantScope, c: Campaign) {
   const db = scope.db;
   const own = (...conds: Parameters<typeof and>) => and(eq(contactEvents.tenantId, scope.tenantId), eq(contactEvents.campaignId, c.id), ...conds);
-  const [statusCounts, unique, rawEvents, reports, rawLinks, domains, rawTimeline, abTest, rollups] = await Promise.all([
+  const [statusCounts, unique, rawEvents, reports, rawLinks, domains, rawTimeline, abTest, rollups, agents] = await Promise.all([
     messageCounts(scope, [c.id]),
     db
       .select({ opened: sql<number>`count(${messages.openedAt})`, clicked: sql<number>`count(${messages.clickedAt})`, delivered: sql<number>`count(${messages.deliveredAt})` })
@@ -64,6 +64,13 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
     abTestReport(db, c),
     // Days whose per-event rows the retention cron has pruned (event-retention.ts).
     db.select().from(campaignEventRollups).where(and(eq(campaignEventRollups.tenantId, scope.tenantId), eq(campaignEventRollups.campaignId, c.id))).all(),
+    // People who opened, by the client and device of their opens (one person reading on two devices counts on both).
+    db
+      .select({ client: sql<string | null>`${contactEvents.data}->>'client'`, device: sql<string | null>`${contactEvents.data}->>'device'`, people: sql<number>`count(distinct ${contactEvents.contactId})` })
+      .from(contactEvents)
+      .where(own(sql`${contactEvents.type} = 'open'`))
+      .groupBy(sql`1`, sql`2`)
+      .all(),
   ]);
   const { events, links, timeline } = withRollups(rawEvents, rawLinks, rawTimeline, rollups);
   const status = statusCounts.get(c.id) ?? {};
@@ -105,12 +112,21 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
     },
     links: links.map((l) => ({ url: l.url, clicks: l.clicks, unique_clicks: l.unique })),
     providers: [...providers.values()].sort((a, b) => b.sent - a.sent).map((p) => ({ ...p, open_rate: rate(p.opened, p.sent) })),
+    clients: tally(agents, (a) => a.client ?? 'Other').map(([client, openers]) => ({ client, openers })),
+    devices: tally(agents, (a) => a.device ?? 'unknown').map(([device, openers]) => ({ device, openers })),
     timeline,
     ab_test: abTest,
   };
 }
 
 export type CampaignStats = Awaited<ReturnType<typeof campaignStats>>;
+
+/** Openers per key, most first. */
+function tally<T extends { people: number }>(rows: T[], key: (row: T) => string): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const r of rows) sums.set(key(r), (sums.get(key(r)) ?? 0) + r.people);
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}
 
 /**
  * Adds the rolled-up days to what is still raw: totals per type, clicks per link (unique clicks count

@@ -6,6 +6,7 @@ import { contactEvents, contacts, messages } from '../db/schema';
 import { ID_PREFIX, newId } from '../lib/ids';
 import type { TrackedRecipient } from '../mail/tracking-tokens';
 import type { Env } from '../env';
+import type { Device, EmailClient } from './email-clients';
 import { isTooFast, type MachineReason } from './machine-traffic';
 import { emitWebhookEventsSafely } from './webhook-delivery';
 
@@ -22,6 +23,8 @@ export interface TrackingEvent extends TrackedRecipient {
   at: number;
   machine: MachineReason | null;
   link?: { index: number; url: string };
+  /** The mail client and device the user agent names (people's events only). */
+  agent?: { client: EmailClient; device: Device };
 }
 
 export function trackingEvent(recipient: TrackedRecipient, type: TrackingEvent['type'], machine: MachineReason | null, link?: TrackingEvent['link'], at = Date.now()): TrackingEvent {
@@ -54,7 +57,7 @@ export async function recordTrackingEvents(db: DB, events: TrackingEvent[]) {
       if (isTooFast(e.at, m?.sentAt?.getTime() ?? null, openedAt)) machine = 'too_fast';
     }
     const type = machine ? (`machine_${e.type}` as const) : e.type;
-    const data = { message_id: e.messageId, ...(e.link ? { link_index: e.link.index, url: e.link.url } : {}), ...(machine ? { machine } : {}) };
+    const data = { message_id: e.messageId, ...(e.link ? { link_index: e.link.index, url: e.link.url } : {}), ...(machine ? { machine } : e.agent ? { client: e.agent.client, device: e.agent.device } : {}) };
     return { e, type, data, human: !machine };
   });
 

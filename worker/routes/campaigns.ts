@@ -166,6 +166,8 @@ const CampaignStats = z
     rates: z.object({ delivery: z.number().openapi({ description: 'Delivered over sent and bounced' }), open: z.number(), click: z.number(), click_to_open: z.number(), bounce: z.number(), unsubscribe: z.number(), complaint: z.number() }).openapi({ description: 'Fractions (0.25 = 25 %) of the messages sent; click-to-open of the unique opens' }),
     links: z.array(z.object({ url: z.string(), clicks: z.number().int(), unique_clicks: z.number().int() })),
     providers: z.array(z.object({ provider: z.enum(MAILBOX_PROVIDERS), sent: z.number().int(), opened: z.number().int(), clicked: z.number().int(), open_rate: z.number() })),
+    clients: z.array(z.object({ client: z.string(), openers: z.number().int() })).openapi({ description: 'People who opened, by mail client (Apple Mail, Gmail, Outlook…; per open, so one person on two clients counts on both)' }),
+    devices: z.array(z.object({ device: z.string(), openers: z.number().int() })).openapi({ description: 'People who opened, by device: desktop, mobile, tablet, unknown (image proxies hide it)' }),
     timeline: z.array(z.object({ at: z.string(), opens: z.number().int(), clicks: z.number().int() })).openapi({ description: 'Human opens and clicks per hour for three days from the start, then per day' }),
     ab_test: AbTestReport.nullable().openapi({ description: 'A/B campaigns: each variant of the test share with its rates and their significance' }),
   })

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { getDb } from '../db/client';
+import { emailClientOf } from '../domain/email-clients';
 import { machineReasonOf } from '../domain/machine-traffic';
 import { loadMessageView } from '../domain/message-views';
 import { recipientState, resubscribeRecipient, savePreferences, unsubscribeRecipient, type RecipientState } from '../domain/recipient-preferences';
@@ -83,7 +84,8 @@ type Ctx = Context<AppEnv>;
 
 /** Queued after the response: the recipient never waits on it, and a queue hiccup never breaks the pixel or the link. */
 function record(c: Ctx, ...args: Parameters<typeof trackingEvent>) {
-  const event = trackingEvent(...args);
+  const machine = args[2];
+  const event = { ...trackingEvent(...args), ...(machine ? {} : { agent: emailClientOf(c.req.header('user-agent')) }) };
   c.executionCtx.waitUntil(c.env.EVENTS_QUEUE.send(event).catch((err: unknown) => log('error', 'event_enqueue_failed', { type: event.type, error: String(err) })));
 }
 

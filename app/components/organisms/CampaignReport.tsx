@@ -7,9 +7,12 @@ import { StatCard } from '../molecules/StatCard';
 
 /**
  * A sent campaign's report (GET /v1/campaigns/:id/stats): the rates people compare first, opens and
- * clicks over time as a chart, then the links and mailbox providers as tables. Machine opens and
+ * clicks over time as a chart, then the links, mailbox providers, mail clients and devices as tables. Machine opens and
  * clicks (scanners, privacy proxies) are shown apart and never in the rates.
  */
+/** Image proxies (Gmail, Yahoo) hide the device. */
+const DEVICE_LABELS: Record<string, string> = { desktop: 'Desktop', mobile: 'Mobile', tablet: 'Tablet', unknown: 'Unknown (image proxy)' };
+
 export function CampaignReport({ stats }: { stats: CampaignStats }) {
   const machines = stats.opens.machine + stats.clicks.machine;
   return (
@@ -60,6 +63,19 @@ export function CampaignReport({ stats }: { stats: CampaignStats }) {
             Mailbox providers
           </h3>
           <ReportTable headers={['Provider', 'Sent', 'Open rate']} rows={stats.providers.map((p) => ({ key: p.provider, label: p.provider, values: [p.sent.toLocaleString('en'), formatRate(p.open_rate)] }))} />
+        </section>
+        <section aria-labelledby="report-clients">
+          <h3 id="report-clients" className="settings-card__subtitle">
+            Mail clients and devices
+          </h3>
+          {stats.clients.length === 0 ? (
+            <p className="text-muted">Appears once people open the campaign.</p>
+          ) : (
+            <>
+              <ReportTable headers={['Client', 'Openers']} rows={stats.clients.map((c) => ({ key: c.client, label: c.client, values: [c.openers.toLocaleString('en')] }))} />
+              <ReportTable headers={['Device', 'Openers']} rows={stats.devices.map((d) => ({ key: d.device, label: DEVICE_LABELS[d.device] ?? d.device, values: [d.openers.toLocaleString('en')] }))} />
+            </>
+          )}
         </section>
       </div>
     </section>
