@@ -1,4 +1,5 @@
 import { CONTACT_STATUSES, type ContactFilter, type ContactSelection, type ContactStatus } from './api-types';
+import { dayEnd, dayParam, dayStart } from './list-url';
 
 /** The contacts list as the URL describes it: search, filters, the deleted view and the page. */
 export interface ContactListFilters {
@@ -13,19 +14,16 @@ export interface ContactListFilters {
   cursor: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export function contactFiltersOf(url: URL): ContactListFilters {
   const get = (name: string) => url.searchParams.get(name)?.trim() ?? '';
-  const day = (name: string) => (DAY.test(get(name)) ? get(name) : '');
   const status = get('status');
   return {
     q: get('q'),
     status: (CONTACT_STATUSES as readonly string[]).includes(status) ? (status as ContactStatus) : '',
     tag: get('tag'),
     list: get('list'),
-    from: day('from'),
-    to: day('to'),
+    from: dayParam(url, 'from'),
+    to: dayParam(url, 'to'),
     deleted: get('deleted') === 'true',
     cursor: get('cursor'),
   };
@@ -40,8 +38,8 @@ export function contactsQuery(f: ContactListFilters, limit: number) {
     status: f.status,
     tag: f.tag,
     list: f.list,
-    created_after: f.from && `${f.from}T00:00:00Z`,
-    created_before: f.to && `${f.to}T23:59:59.999Z`,
+    created_after: dayStart(f.from),
+    created_before: dayEnd(f.to),
     deleted: f.deleted ? 'true' : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { MESSAGE_STATUSES, type MessageStatus } from './api-types';
-import { listHref } from './list-url';
+import { dayEnd, dayParam, dayStart, listHref } from './list-url';
 
 /** The transactional messages page's filters as they sit in its URL; dates are whole UTC days, as date inputs give them. */
 export interface MessageFilters {
@@ -11,19 +11,16 @@ export interface MessageFilters {
   cursor: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The filters from the page's URL; an unknown status or a malformed day is dropped. */
 export function messageFiltersOf(url: URL): MessageFilters {
   const param = (name: string) => (url.searchParams.get(name) ?? '').trim();
-  const day = (name: string) => (DAY.test(param(name)) ? param(name) : '');
   const status = param('status');
   return {
     status: (MESSAGE_STATUSES as readonly string[]).includes(status) ? (status as MessageStatus) : '',
     to: param('to').slice(0, 254),
     tag: param('tag').slice(0, 64),
-    since: day('since'),
-    until: day('until'),
+    since: dayParam(url, 'since'),
+    until: dayParam(url, 'until'),
     cursor: param('cursor'),
   };
 }
@@ -36,8 +33,8 @@ export function messageQuery(f: MessageFilters, limit: number) {
     status: f.status,
     to: f.to,
     tag: f.tag,
-    since: f.since && `${f.since}T00:00:00Z`,
-    until: f.until && `${f.until}T23:59:59.999Z`,
+    since: dayStart(f.since),
+    until: dayEnd(f.until),
   };
 }
 

@@ -70,3 +70,9 @@ function describe(problem: ApiProblem): string {
 function waitingTime(seconds: number): string {
   return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }
+
+/** A list filter the API refuses (400) is the user's to fix, not an error page: the reason to show, or the error thrown on. */
+export function refusedFilter(error: unknown): string {
+  if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
+  return error.fieldErrors.map((e) => `${e.field.replace(/^(body|query)\./, '')}: ${e.message}`).join('; ') || error.detail;
+}

@@ -1,18 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { Badge } from '~/components/atoms/Badge';
-import { Input } from '~/components/atoms/Input';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { DayRangeFields, FilterActions } from '~/components/molecules/FilterFields';
 import { CursorPager } from '~/components/molecules/CursorPager';
 import { FormAlert } from '~/components/molecules/FormAlert';
-import { FormField, TextField } from '~/components/molecules/FormField';
+import { TextField } from '~/components/molecules/FormField';
 import { PageHeader } from '~/components/molecules/PageHeader';
-import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { DataTable, type Column } from '~/components/organisms/DataTable';
 import { userApi } from '~/lib/api.server';
 import type { AuditEntry, Member, Page } from '~/lib/api-types';
 import { formatDateTime } from '~/lib/format';
-import { ApiProblem } from '~/lib/problem';
+import { dayEnd, dayParam, dayStart } from '~/lib/list-url';
+import { refusedFilter } from '~/lib/problem';
 import { reply } from '~/lib/respond.server';
 
 // Errors of this page render inside the app layout, so the navigation stays.
@@ -21,15 +21,9 @@ export { RouteError as ErrorBoundary } from '~/components/organisms/RouteError';
 export const meta: MetaFunction = () => [{ title: 'Audit log · Edgepost' }];
 
 const PAGE_SIZE = 50;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The filters as typed in the URL: dates are whole days (UTC), as the date inputs give them. */
 function filtersOf(url: URL) {
-  const day = (name: string) => {
-    const value = url.searchParams.get(name) ?? '';
-    return DAY.test(value) ? value : '';
-  };
-  return { action: url.searchParams.get('action')?.trim() ?? '', since: day('since'), until: day('until'), cursor: url.searchParams.get('cursor') ?? '' };
+  return { action: url.searchParams.get('action')?.trim() ?? '', since: dayParam(url, 'since'), until: dayParam(url, 'until'), cursor: url.searchParams.get('cursor') ?? '' };
 }
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -42,15 +36,12 @@ export async function loader(args: LoaderFunctionArgs) {
       limit: PAGE_SIZE,
       cursor: filters.cursor,
       action: filters.action,
-      since: filters.since && `${filters.since}T00:00:00Z`,
-      until: filters.until && `${filters.until}T23:59:59.999Z`,
+      since: dayStart(filters.since),
+      until: dayEnd(filters.until),
     });
     return reply(args, { filters, entries: page.data, nextCursor: page.next_cursor, error: null, members: await members });
   } catch (error) {
-    // A filter the API refuses (say, a malformed action) is the user's to fix, not an error page.
-    if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
-    const reason = error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') || error.detail;
-    return reply(args, { filters, entries: [], nextCursor: null, error: reason, members: await members });
+    return reply(args, { filters, entries: [], nextCursor: null, error: refusedFilter(error), members: await members });
   }
 }
 
@@ -77,16 +68,8 @@ export default function AuditLog() {
       <PageHeader title="Audit log" description="Who did what in this workspace, newest first." breadcrumb={[{ label: 'Workspace', to: '/' }]} />
       <Form method="get" className="filters" aria-label="Filter the audit log">
         <TextField label="Action" name="action" defaultValue={filters.action} placeholder="e.g. member.* or api_key.created" />
-        <FormField label="From">{(control) => <Input type="date" name="since" defaultValue={filters.since} {...control} />}</FormField>
-        <FormField label="Until">{(control) => <Input type="date" name="until" defaultValue={filters.until} {...control} />}</FormField>
-        <div className="filters__actions">
-          <SubmitButton variant="secondary">Apply filters</SubmitButton>
-          {filtered && (
-            <Link to="/audit-log" className="btn btn--ghost btn--md">
-              Clear
-            </Link>
-          )}
-        </div>
+        <DayRangeFields since={filters.since} until={filters.until} />
+        <FilterActions filtered={filtered} clearTo="/audit-log" />
       </Form>
       <FormAlert message={error ?? undefined} />
       <DataTable

@@ -57,7 +57,7 @@ export default function MessagePage() {
         actions={
           canCancel && (
             <ConfirmSubmit
-              trigger={{ label: 'Cancel', icon: 'close', variant: 'danger', size: 'md', ariaLabel: 'Cancel this scheduled message' }}
+              trigger={{ label: 'Cancel message', icon: 'x-circle', variant: 'danger', size: 'md' }}
               title="Cancel this scheduled message?"
               confirmLabel="Cancel message"
               fields={{ intent: 'cancel' }}

@@ -1,21 +1,20 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { Input } from '~/components/atoms/Input';
 import { Select } from '~/components/atoms/Select';
 import { CopyableCode } from '~/components/molecules/CopyableCode';
 import { CursorPager } from '~/components/molecules/CursorPager';
 import { EmptyState } from '~/components/molecules/EmptyState';
+import { DayRangeFields, FilterActions } from '~/components/molecules/FilterFields';
 import { FormAlert } from '~/components/molecules/FormAlert';
 import { FormField, TextField } from '~/components/molecules/FormField';
 import { MESSAGE_STATUS_LABELS, MessageStatusBadge } from '~/components/molecules/MessageStatusBadge';
 import { PageHeader } from '~/components/molecules/PageHeader';
-import { SubmitButton } from '~/components/molecules/SubmitButton';
 import { DataTable, type Column } from '~/components/organisms/DataTable';
 import { userApi } from '~/lib/api.server';
 import { MESSAGE_STATUSES, type Page, type TransactionalMessage } from '~/lib/api-types';
 import { formatDateTime } from '~/lib/format';
 import { isFiltered, messageFiltersOf, messageQuery, messagesHref } from '~/lib/message-filters';
-import { ApiProblem } from '~/lib/problem';
+import { refusedFilter } from '~/lib/problem';
 import { reply } from '~/lib/respond.server';
 
 // Errors of this page render inside the app layout, so the navigation stays.
@@ -31,10 +30,7 @@ export async function loader(args: LoaderFunctionArgs) {
     const page = await userApi(args).get<Page<TransactionalMessage>>('/v1/messages', messageQuery(filters, PAGE_SIZE));
     return reply(args, { filters, messages: page.data, nextCursor: page.next_cursor, error: null });
   } catch (error) {
-    // A filter the API refuses (a malformed tag, say) is the user's to fix, not an error page.
-    if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
-    const reason = error.fieldErrors.map((e) => `${e.field.replace(/^query\./, '')}: ${e.message}`).join('; ') || error.detail;
-    return reply(args, { filters, messages: [] as TransactionalMessage[], nextCursor: null, error: reason });
+    return reply(args, { filters, messages: [] as TransactionalMessage[], nextCursor: null, error: refusedFilter(error) });
   }
 }
 
@@ -94,16 +90,8 @@ export default function Messages() {
         </FormField>
         <TextField label="Recipient" name="to" type="email" defaultValue={filters.to} placeholder="ada@example.com" autoComplete="off" />
         <TextField label="Tag" name="tag" defaultValue={filters.tag} placeholder="receipt" autoComplete="off" autoCapitalize="off" spellCheck={false} />
-        <FormField label="From">{(control) => <Input type="date" name="since" defaultValue={filters.since} {...control} />}</FormField>
-        <FormField label="Until">{(control) => <Input type="date" name="until" defaultValue={filters.until} {...control} />}</FormField>
-        <div className="filters__actions">
-          <SubmitButton variant="secondary">Apply filters</SubmitButton>
-          {filtered && (
-            <Link to="/messages" className="btn btn--ghost btn--md">
-              Clear
-            </Link>
-          )}
-        </div>
+        <DayRangeFields since={filters.since} until={filters.until} />
+        <FilterActions filtered={filtered} clearTo="/messages" />
       </Form>
       <FormAlert message={error ?? undefined} />
       <DataTable

@@ -29,6 +29,24 @@ export { RouteError as ErrorBoundary } from '~/components/organisms/RouteError';
 
 export const meta: MetaFunction = () => [{ title: 'Workspace settings · Edgepost' }];
 
+/** The list hygiene periods, in months (the API's limits: sunset 0 or 3-60, retention 3-120). */
+const HYGIENE_FIELDS = [
+  {
+    name: 'sunset_after_months',
+    label: 'Sunset after (months)',
+    min: 0,
+    max: 60,
+    hint: 'Subscribed contacts who were sent campaigns in this many months but opened or clicked none become inactive, and campaigns leave them out unless you include them (a re-engagement campaign). 0 turns it off; otherwise 3 to 60.',
+  },
+  {
+    name: 'event_retention_months',
+    label: 'Keep event data for (months)',
+    min: 3,
+    max: 120,
+    hint: 'Individual sends, deliveries, opens and clicks older than this are deleted. Campaign reports keep their totals and each contact keeps its consent, unsubscribe and bounce history. 3 to 120.',
+  },
+] as const;
+
 /** What the colour input shows while the workspace has no brand colour (the dashboard's own). */
 const DEFAULT_BRAND_COLOR = '#4338ca';
 
@@ -71,8 +89,7 @@ function submittedSettings(form: FormData, current: TenantSettings) {
       primary_color: !color || (current.brand.primary_color === null && color === DEFAULT_BRAND_COLOR) ? current.brand.primary_color : color,
       footer_text: orNull(field(form, 'brand.footer_text')),
     },
-    sunset_after_months: monthsOf(form, 'sunset_after_months', current.sunset_after_months),
-    event_retention_months: monthsOf(form, 'event_retention_months', current.event_retention_months),
+    ...Object.fromEntries(HYGIENE_FIELDS.map(({ name }) => [name, monthsOf(form, name, current[name])])) as Record<(typeof HYGIENE_FIELDS)[number]['name'], number>,
   };
 }
 
@@ -249,32 +266,9 @@ function SettingsForm({ canEdit }: { canEdit: boolean }) {
               <p className="text-muted">Mailing people who never engage hurts where your mail lands; old per-event data is pruned.</p>
             </div>
             <div className="form-grid">
-              <TextField
-                label="Sunset after (months)"
-                name="sunset_after_months"
-                type="number"
-                inputMode="numeric"
-                min={0}
-                max={60}
-                step={1}
-                required
-                defaultValue={tenant.sunset_after_months}
-                hint="Subscribed contacts who were sent campaigns in this many months but opened or clicked none become inactive, and campaigns leave them out unless you include them (a re-engagement campaign). 0 turns it off; otherwise 3 to 60."
-                error={e('sunset_after_months')}
-              />
-              <TextField
-                label="Keep event data for (months)"
-                name="event_retention_months"
-                type="number"
-                inputMode="numeric"
-                min={3}
-                max={120}
-                step={1}
-                required
-                defaultValue={tenant.event_retention_months}
-                hint="Individual sends, deliveries, opens and clicks older than this are deleted. Campaign reports keep their totals and each contact keeps its consent, unsubscribe and bounce history. 3 to 120."
-                error={e('event_retention_months')}
-              />
+              {HYGIENE_FIELDS.map(({ name, label, min, max, hint }) => (
+                <TextField key={name} label={label} name={name} type="number" inputMode="numeric" min={min} max={max} step={1} required defaultValue={tenant[name]} hint={hint} error={e(name)} />
+              ))}
             </div>
           </section>
           {canEdit && (
