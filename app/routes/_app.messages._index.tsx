@@ -57,7 +57,20 @@ const columns: Column<TransactionalMessage>[] = [
     ),
   },
   { id: 'status', header: 'Status', cell: (m) => <MessageStatusBadge status={m.status} /> },
-  { id: 'tags', header: 'Tags', cell: (m) => (m.tags.length ? m.tags.map((t) => <code key={t}>{t}</code>) : '—') },
+  {
+    id: 'tags',
+    header: 'Tags',
+    cell: (m) =>
+      m.tags.length ? (
+        <span className="row">
+          {m.tags.map((t) => (
+            <code key={t}>{t}</code>
+          ))}
+        </span>
+      ) : (
+        '—'
+      ),
+  },
   {
     id: 'when',
     header: 'When',
