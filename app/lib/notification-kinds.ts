@@ -13,6 +13,7 @@ export const NOTIFICATION_KIND_LABELS: Record<string, { label: string; descripti
   import_finished: { label: 'Import finished', description: 'A contact import you started is done.' },
   export_finished: { label: 'Export ready', description: 'A data export you started can be downloaded.' },
   webhook_disabled: { label: 'Webhook disabled', description: 'A webhook failed too often and was switched off.' },
+  sunset_report: { label: 'Inactive contacts', description: 'Contacts with no opens or clicks for the sunset period were made inactive.' },
   monthly_usage: { label: 'Monthly usage', description: 'A summary of last month’s sending.' },
 };
 

@@ -21,6 +21,7 @@ const SAMPLE: Record<string, Record<string, string | number | boolean>> = {
   import_finished: { job_id: 'job_1', created: 90, updated: 5, processed: 100, skipped: 3, invalid: 2 },
   export_finished: { job_id: 'job_2', download_url: 'https://api.example/v1/downloads/x', expires_on: '3 Dec' },
   webhook_disabled: { url: 'https://hooks.acme.test/x', failures: 20, gone: false },
+  sunset_report: { count: 42, months: 12 },
   monthly_usage: { month: 'November', emails_sent: 900, email_limit: 1000, contacts: 450, contact_limit: 500, campaigns: 4 },
 };
 
