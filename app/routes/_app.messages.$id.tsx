@@ -104,7 +104,8 @@ export default function MessagePage() {
               Content
             </h2>
             {m.html ? (
-              <div className="preview-stage preview-stage--desktop">
+              // The stage scrolls sideways on a phone (the email is 600 px wide): the keyboard reaches it too.
+              <div className="preview-stage preview-stage--desktop" role="region" aria-label={`HTML part of ${title}`} tabIndex={0}>
                 <SandboxedPreview html={m.html} title={`Content of ${title}`} />
               </div>
             ) : (
