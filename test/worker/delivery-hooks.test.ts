@@ -207,7 +207,9 @@ describe('Postmark', () => {
     const timeline = (await timelineOf(contact!.id)).map((e) => e.type).sort();
     expect(timeline).toEqual(['bounce', 'bounce', 'bounce', 'cleaned']);
     for (const id of ids) expect((await db().select().from(messages).where(eq(messages.id, id)).get())?.status).toBe('sent');
-    expect((await call(`/v1/campaigns/${campaignId}/stats`, { token: s.token })).json.bounces).toEqual({ hard: 0, soft: 1 });
+    const stats = (await call(`/v1/campaigns/${campaignId}/stats`, { token: s.token })).json;
+    expect(stats.bounces).toEqual({ hard: 0, soft: 1 });
+    expect(stats.rates).toMatchObject({ hard_bounce: 0, soft_bounce: 1 });
   });
 });
 

@@ -107,6 +107,9 @@ export async function campaignStats(scope: TenantScope, c: Campaign) {
       click: rate(clicks, sent),
       click_to_open: rate(clicks, opens),
       bounce: rate(bounced, sent + bounced),
+      // By kind: hard bounces end the address; soft ones were given up on by the provider after retrying.
+      hard_bounce: rate(bounced, sent + bounced),
+      soft_bounce: rate(reported('soft_bounce'), sent + bounced),
       unsubscribe: rate(n('unsubscribed'), sent),
       complaint: rate(complaints, sent),
     },

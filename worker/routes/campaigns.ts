@@ -163,7 +163,7 @@ const CampaignStats = z
     clicks: Engagement,
     unsubscribes: z.number().int(),
     complaints: z.number().int().openapi({ description: 'Spam complaints (feedback loops, ESP reports)' }),
-    rates: z.object({ delivery: z.number().openapi({ description: 'Delivered over sent and bounced' }), open: z.number(), click: z.number(), click_to_open: z.number(), bounce: z.number(), unsubscribe: z.number(), complaint: z.number() }).openapi({ description: 'Fractions (0.25 = 25 %) of the messages sent; click-to-open of the unique opens' }),
+    rates: z.object({ delivery: z.number().openapi({ description: 'Delivered over sent and bounced' }), open: z.number(), click: z.number(), click_to_open: z.number(), bounce: z.number(), hard_bounce: z.number(), soft_bounce: z.number(), unsubscribe: z.number(), complaint: z.number() }).openapi({ description: 'Fractions (0.25 = 25 %) of the messages sent; click-to-open of the unique opens' }),
     links: z.array(z.object({ url: z.string(), clicks: z.number().int(), unique_clicks: z.number().int() })),
     providers: z.array(z.object({ provider: z.enum(MAILBOX_PROVIDERS), sent: z.number().int(), opened: z.number().int(), clicked: z.number().int(), open_rate: z.number() })),
     clients: z.array(z.object({ client: z.string(), openers: z.number().int() })).openapi({ description: 'People who opened, by mail client (Apple Mail, Gmail, Outlook…; per open, so one person on two clients counts on both)' }),
