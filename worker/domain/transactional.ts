@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, lte } from 'drizzle-orm';
 import type { DB } from '../db/client';
-import { contacts, messages, templates, transactionalContents, type StoredAttachment } from '../db/schema';
+import { contacts, messages, templates, transactionalContents, type StoredAttachment, type Tenant } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import type { Env } from '../env';
 import { fromBase64 } from '../lib/encoding';
@@ -104,11 +104,11 @@ function scheduleOf(raw: string | undefined, now: number) {
  * fields (when the address is a contact), the workspace and the caller's `variables`; or inline
  * content. Either way the HTML goes through the same sanitizer as templates.
  */
-async function renderContent(env: Env, scope: TenantScope, input: TransactionalInput, messageId: string, contact: typeof contacts.$inferSelect | undefined, to: string) {
+async function renderContent(env: Env, scope: TenantScope, tenant: Tenant, input: TransactionalInput, messageId: string, contact: typeof contacts.$inferSelect | undefined, to: string) {
   if (input.template_id) {
     const template = await scope.get(templates, input.template_id, 'Template');
     if (template.deletedAt) throw notFound('Template');
-    const [content, context, tenant] = await Promise.all([templateVersionContent(scope, template.id, template.version), mergeContext(scope), getTenant(scope.db, scope.tenantId)]);
+    const [content, context] = await Promise.all([templateVersionContent(scope, template.id, template.version), mergeContext(scope)]);
     const compiled = compileOrProblem({ ...content, subject: input.subject ?? content.subject });
     const links = await recipientLinks({ messageId, tenant, contact: { id: contact?.id ?? '', email: to }, baseUrl: trackingBaseUrl(env, tenant), signingKeys: env.TOKEN_SIGNING_KEYS });
     const recipient = contact ?? { email: to, firstName: null, lastName: null, phone: null, company: null, city: null, country: null, language: null, timezone: null, custom: null };
@@ -157,7 +157,7 @@ export async function acceptTransactional(env: Env, scope: TenantScope, input: T
 
   const contact = await scope.db.select().from(contacts).where(scope.own(contacts, eq(contacts.email, to[0]!), isNull(contacts.deletedAt))).get();
   const id = newId(ID_PREFIX.message, now);
-  const content = await renderContent(env, scope, input, id, contact, to[0]!);
+  const content = await renderContent(env, scope, tenant, input, id, contact, to[0]!);
   const stored: StoredAttachment[] = [];
   for (const [i, f] of files.entries()) {
     const key = attachmentKey(scope.tenantId, id, i);

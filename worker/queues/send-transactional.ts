@@ -112,12 +112,12 @@ async function deliver(env: Env, db: DB, tenant: Tenant, rows: Claimed[], outcom
         outcome.failed(row.id, 'The message content is missing.');
         continue;
       }
-      const to = c.to.filter((e) => !blocked.has(e));
+      const keep = (list: string[]) => list.filter((e) => !blocked.has(e));
+      const [to, cc, bcc] = [keep(c.to), keep(c.cc), keep(c.bcc)];
       if (!to.length) {
         outcome.skip(row.id, 'Every To address was suppressed (a bounce, a complaint or the suppression list) before the message was sent.');
         continue;
       }
-      const keep = (list: string[]) => list.filter((e) => !blocked.has(e));
       const senderKey = c.fromEmail ?? '';
       let sender = senders.get(senderKey);
       if (!sender) {
@@ -145,7 +145,7 @@ async function deliver(env: Env, db: DB, tenant: Tenant, rows: Claimed[], outcom
           dkim: identity.dkim,
           platformDomain: platformDomain(env),
           headers: c.headers,
-          transactional: { to: to.map((email) => ({ email })), cc: keep(c.cc).map((email) => ({ email })), attachments },
+          transactional: { to: to.map((email) => ({ email })), cc: cc.map((email) => ({ email })), attachments },
         });
       } catch (err) {
         // The From domain lost its verification, an attachment is gone, the content cannot be built: retrying will not help.
@@ -168,8 +168,8 @@ async function deliver(env: Env, db: DB, tenant: Tenant, rows: Claimed[], outcom
           envelopeFrom: identity.returnPath,
           from: { email: identity.from.email, name: c.fromName?.trim() || identity.from.name },
           to,
-          cc: keep(c.cc),
-          bcc: keep(c.bcc),
+          cc,
+          bcc,
           replyTo: c.replyTo ?? identity.replyTo,
           subject: c.subject,
           html: built.html,
@@ -184,7 +184,7 @@ async function deliver(env: Env, db: DB, tenant: Tenant, rows: Claimed[], outcom
       } catch (err) {
         if (err instanceof TransportError && err.opts.scope !== 'connection') {
           // A message to several mailboxes refused as a whole says nothing certain about one address.
-          if (err.kind === 'permanent') outcome.bounced(row, row.contactId, err, to.length + keep(c.cc).length + keep(c.bcc).length === 1);
+          if (err.kind === 'permanent') outcome.bounced(row, row.contactId, err, to.length + cc.length + bcc.length === 1);
           else outcome.temporary(row.id, err);
           continue;
         }
