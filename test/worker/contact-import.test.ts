@@ -178,6 +178,19 @@ describe('importing', () => {
     expect(await errorReport(job.result.error_report_url)).toContain('3,alan@example.com,"Score must be a number, not ""lots"""');
   });
 
+  it('updates existing contacts from the mapped columns only, merging custom values into the ones they had', async () => {
+    const s = await paidTenant();
+    for (const f of [{ key: 'score', label: 'Score', type: 'number' }, { key: 'vip', label: 'VIP', type: 'boolean' }]) await call('/v1/fields', { token: s.token, body: f });
+    await call('/v1/contacts', { token: s.token, body: { email: 'grace@example.com', first_name: 'Grace', city: 'Arlington', custom: { score: 1, vip: true } } });
+    await call('/v1/contacts', { token: s.token, body: { email: 'ada@example.com', first_name: 'Ada' } });
+    const file = 'email,city,score\ngrace@example.com,New York,2\nada@example.com,,3\nnew@example.com,Paris,\n';
+    const job = await importFile(s.token, file, { existing: 'update' });
+    expect(job.result).toMatchObject({ created: 1, updated: 2 });
+    expect(await contactByEmail(s.token, 'grace@example.com')).toMatchObject({ first_name: 'Grace', city: 'New York', custom: { score: 2, vip: true } });
+    expect(await contactByEmail(s.token, 'ada@example.com')).toMatchObject({ first_name: 'Ada', city: null, custom: { score: 3 } });
+    expect(await contactByEmail(s.token, 'new@example.com')).toMatchObject({ first_name: null, city: 'Paris', status: 'subscribed', custom: {} });
+  });
+
   it('refuses a mapping without an email column before starting, naming it', async () => {
     const s = await paidTenant();
     const up = await upload(s.token, 'Name,Phone\nAda,123\n');
@@ -438,7 +451,7 @@ describe('delivery and crashes', () => {
   it('hands over to a new message after each slice; later slices read the staged pages', async () => {
     const s = await paidTenant();
     const { env: runEnv, sent } = isolatedEnv();
-    const n = 12_345;
+    const n = 12 * CHUNK_ROWS + 345;
     const big = ['email', ...Array.from({ length: n }, (_, i) => `q${i}@example.com`)].join('\n');
     const up = await upload(s.token, big);
     const job = await startContactImport(runEnv, tenantScope(getDb(runEnv), s.tenantId), { upload_id: up.json.upload_id }, { type: 'system', id: null }, null);

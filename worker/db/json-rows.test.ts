@@ -6,7 +6,7 @@ import { getDb } from './client';
 import { insertFromJson, jsonRowParams, rowValue } from './json-rows';
 
 describe('JSON row parameters', () => {
-  it('keep every row, in order, and split only where a parameter would grow past the limit', () => {
+  it('keep every row, in order, split so that no parameter exceeds the limit', () => {
     const rows = Array.from({ length: 5000 }, (_, i) => [`id-${i}`, 'x'.repeat(200), i]);
     const params = jsonRowParams(rows);
     expect(params.length).toBeGreaterThan(1);

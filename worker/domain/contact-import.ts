@@ -249,34 +249,51 @@ async function commitChunk(scope: TenantScope, p: PlannedChunk): Promise<{ job: 
   return { job: done, ours: true };
 }
 
+/** Chunks planned ahead of the one committing, so that the database never waits for a plan. */
+const PLANS_AHEAD = 2;
+
 /**
- * Imports chunks from the job's offset until the rows or the slice run out. The next chunk is
- * planned while the current one commits: its rows hold other addresses (repeats were marked when
- * staging), so the commit cannot change what the plan finds.
+ * Imports chunks from the job's offset until the rows or the slice run out. Later chunks are
+ * planned while the current one commits: their rows hold other addresses (repeats were marked when
+ * staging), so the commit cannot change what the plans find.
  */
 async function importSlice(scope: TenantScope, run: Run, job: Job, capacity: number, slice: typeof IMPORT_SLICE) {
   const started = Date.now();
-  let chunks = 0;
+  let plans = 0;
   let created = 0;
   let current = job;
-  const planNext = (from: Job, room: number) => (chunks < slice.maxChunks && Date.now() - started < slice.maxMs ? planAt(scope, run, from, room) : Promise.resolve(null));
-  let next = planNext(current, capacity);
-  for (let planned = await next; planned; planned = await next) {
-    chunks++;
-    const commit = commitChunk(scope, planned);
-    next = planNext(committedState(planned), planned.capacity);
-    // Settled here so that a failed commit does not leave it rejected and unobserved.
+  const planFrom = (from: Job, room: number) => {
+    if (plans >= slice.maxChunks || Date.now() - started >= slice.maxMs) return Promise.resolve(null);
+    plans++;
+    return planAt(scope, run, from, room);
+  };
+  // Each plan starts from the one before it as committed. Settled at once, so that a plan given up
+  // on (a failed commit) does not leave a rejection unobserved.
+  const after = (previous: Promise<PlannedChunk | null>) => {
+    const next = previous.then((p) => (p ? planFrom(committedState(p), p.capacity) : null));
     next.catch(() => null);
+    return next;
+  };
+  const pipeline = (from: Job, room: number) => {
+    const queue = [planFrom(from, room)];
+    while (queue.length < PLANS_AHEAD) queue.push(after(queue.at(-1)!));
+    return queue;
+  };
+  let queue = pipeline(current, capacity);
+  for (let planned = await queue.shift()!; planned; planned = await queue.shift()!) {
+    const commit = commitChunk(scope, planned);
+    queue.push(after(queue.at(-1)!));
     const { job: committed, ours } = await commit;
     current = committed;
+    run.source.release(current.processed);
     if (ours) {
       created += planned.created;
       continue;
     }
     // Another delivery is at work (or this one lost an answer): plan again from what is committed.
-    await next.catch(() => null);
+    await Promise.all(queue.map((p) => p.catch(() => null)));
     const usage = await contactUsage(scope);
-    next = planNext(current, usage.limit - usage.used);
+    queue = pipeline(current, usage.limit - usage.used);
   }
   return { job: current, created };
 }

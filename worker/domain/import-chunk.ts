@@ -116,6 +116,12 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
   const existing = new Map(found.map((r) => [r.email, r]));
   await ensureTags(scope, ctx, [...settings.tags, ...candidates.flatMap((c) => c.record.tags)]);
 
+  // Rows carry the mapped columns only; the others are null (new contacts) or left alone (updates).
+  const mapped = new Set<string>(settings.columns.map((c) => (c.target.startsWith('custom.') ? 'custom' : c.target)));
+  const fields = FIELDS.filter((_, i) => mapped.has(FIELD_TARGETS[i]!));
+  const targets = FIELD_TARGETS.filter((t) => mapped.has(t));
+  const hasCustom = mapped.has('custom');
+
   let room = capacity;
   const now = Date.now();
   const inserts: unknown[][] = [];
@@ -127,8 +133,8 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
   for (const { line, raw, verdict, record } of candidates) {
     const match = existing.get(verdict.email);
     const isSuppressed = suppressed.has(verdict.email);
-    const values = FIELD_TARGETS.map((f) => record.fields[f] ?? null);
-    const custom = Object.keys(record.custom).length ? JSON.stringify(record.custom) : null;
+    const values = targets.map((f) => record.fields[f] ?? null);
+    if (hasCustom) values.push(Object.keys(record.custom).length ? JSON.stringify(record.custom) : null);
     let id: string;
     let mailable: boolean;
     if (match?.deletedAt) {
@@ -142,7 +148,7 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     } else if (match) {
       id = match.id;
       mailable = match.status === 'subscribed' && !isSuppressed;
-      updates.push([id, ...values, custom]);
+      updates.push([id, ...values]);
       // Field names only: the timeline is not a second copy of the personal data.
       const names = [...Object.keys(record.fields), ...Object.keys(record.custom).map((k) => `custom.${k}`)];
       events.push({ contactId: id, type: 'updated', at: eventTime, data: { job_id: settings.jobId, fields: names } });
@@ -155,7 +161,7 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       room--;
       id = newId(ID_PREFIX.contact, now);
       mailable = !isSuppressed;
-      inserts.push([id, verdict.email, ...values, isSuppressed ? 'unsubscribed' : 'subscribed', custom, verdict.disposable ? 1 : 0, verdict.role ? 1 : 0]);
+      inserts.push([id, verdict.email, isSuppressed ? 'unsubscribed' : 'subscribed', verdict.disposable ? 1 : 0, verdict.role ? 1 : 0, ...values]);
       counters.created++;
     }
     if (isSuppressed) counters.suppressed++;
@@ -163,25 +169,24 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     if (mailable) for (const listId of ctx.listIds) memberRows.push([listId, id]);
   }
 
-  // Only mapped columns are read from the JSON rows; the others are null (new contacts) or left alone (updates).
-  const mapped = new Set<string>(settings.columns.map((c) => (c.target.startsWith('custom.') ? 'custom' : c.target)));
-  const fields = FIELDS.map((f, i) => [f, i] as const).filter(([, i]) => mapped.has(FIELD_TARGETS[i]!));
   const tenantId = sql`${scope.tenantId}`;
   const at = sql`${now}`;
+  // Mapped values follow the insert row's 5 and the update row's 1 leading cells, custom values last.
+  const customAt = (lead: number) => rowValue(lead + fields.length);
   const statements = [
     ...jsonRowParams(inserts).map((rows) =>
       insertFromJson(scope.db, contacts, rows, {
-        id: rowValue(0), tenantId, email: rowValue(1),
-        ...Object.fromEntries(fields.map(([f, i]) => [f, rowValue(2 + i)])),
-        status: rowValue(10), consent: sql`${JSON.stringify({ ...settings.consent, import_job: settings.jobId })}`, ...(mapped.has('custom') ? { custom: rowValue(11) } : {}), disposable: rowValue(12), role: rowValue(13), createdAt: at,
+        id: rowValue(0), tenantId, email: rowValue(1), status: rowValue(2), disposable: rowValue(3), role: rowValue(4),
+        ...Object.fromEntries(fields.map((f, i) => [f, rowValue(5 + i)])),
+        consent: sql`${JSON.stringify({ ...settings.consent, import_job: settings.jobId })}`, ...(hasCustom ? { custom: customAt(5) } : {}), createdAt: at,
       }),
     ),
     ...jsonRowParams(updates).map((rows) =>
       scope.db
         .update(contacts)
         .set({
-          ...Object.fromEntries(fields.map(([f, i]) => [f, sql`coalesce(${rowValue(1 + i)}, ${contacts[f]})`])),
-          ...(mapped.has('custom') ? { custom: sql`case when ${rowValue(9)} is null then ${contacts.custom} else json_patch(coalesce(${contacts.custom}, '{}'), ${rowValue(9)}) end` } : {}),
+          ...Object.fromEntries(fields.map((f, i) => [f, sql`coalesce(${rowValue(1 + i)}, ${contacts[f]})`])),
+          ...(hasCustom ? { custom: sql`case when ${customAt(1)} is null then ${contacts.custom} else json_patch(coalesce(${contacts.custom}, '{}'), ${customAt(1)}) end` } : {}),
           updatedAt: new Date(now),
         })
         .from(sql`json_each(${rows}) as r`)

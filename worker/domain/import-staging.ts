@@ -17,11 +17,15 @@ import type { MappedColumn } from './import-mapping';
  */
 
 /** Rows committed together (one D1 batch). */
-export const CHUNK_ROWS = 1000;
+export const CHUNK_ROWS = 2000;
 /** Rows per staged page, a whole number of chunks: few, large R2 objects, since an R2 round trip costs more than parsing a page. */
 const PAGE_ROWS = 10 * CHUNK_ROWS;
-/** Parsed pages waiting to be imported, at most: parsing runs ahead of the database, within bounds. */
-const PAGES_AHEAD = 2;
+/**
+ * Parsed chunks waiting to be imported, at most: parsing runs ahead of the database, within bounds.
+ * Chunks are handed over as soon as they are parsed, not a page at a time, so the first commit does
+ * not wait for a whole page to be parsed.
+ */
+const CHUNKS_AHEAD = 2 * (PAGE_ROWS / CHUNK_ROWS);
 
 export interface StagingInput {
   file: R2ObjectBody;
@@ -35,8 +39,10 @@ export const stagedPageKeys = (job: Job) => Array.from({ length: Math.ceil((job.
 
 /** Rows of an import in file order, read forward a chunk at a time. */
 export interface RowSource {
-  /** Up to `count` rows from `offset` on (offsets only grow); none at the end. */
+  /** Up to `count` rows from `offset` on (never before a released offset); none at the end. */
   rowsAt(offset: number, count: number): Promise<StagedRow[]>;
+  /** The rows before `offset` are committed: they will not be asked for again. */
+  release(offset: number): void;
   /** The run is done reading: staging (if any) finishes without waiting for it. Resolves to the number of rows once all are staged. */
   close(): Promise<number>;
 }
@@ -56,13 +62,15 @@ export function storedRows(env: Env, job: Job): RowSource {
       const from = offset - index * PAGE_ROWS;
       return page.rows.slice(from, from + count);
     },
+    // One page is held at a time anyway.
+    release() {},
     close: async () => job.total ?? 0,
   };
 }
 
 /**
- * Parses the file and hands its pages over as they come (each also written to R2), recording the
- * total once every page is stored. A file that turns out unreadable throws its Problem from rowsAt.
+ * Parses the file and hands its chunks over as they come (each page also written to R2), recording
+ * the total once every page is stored. A file that turns out unreadable throws its Problem from rowsAt.
  */
 export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): RowSource {
   const ready = new Map<number, StagedRow[]>();
@@ -74,7 +82,7 @@ export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): Ro
   const until = (wake: (resolve: () => void) => void) => new Promise<void>((resolve) => wake(resolve));
 
   const publish = async (index: number, rows: StagedRow[]) => {
-    while (!abandoned && ready.size >= PAGES_AHEAD) await until((r) => (wakeParser = r));
+    while (!abandoned && ready.size >= CHUNKS_AHEAD) await until((r) => (wakeParser = r));
     if (!abandoned) ready.set(index, rows);
     wakeImporter();
   };
@@ -92,18 +100,20 @@ export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): Ro
 
   return {
     async rowsAt(offset, count) {
-      const index = Math.floor(offset / PAGE_ROWS);
+      const index = Math.floor(offset / CHUNK_ROWS);
       for (;;) {
-        for (const k of ready.keys()) if (k < index) ready.delete(k);
-        wakeParser();
-        const page = ready.get(index);
-        if (page) return page.slice(offset - index * PAGE_ROWS, offset - index * PAGE_ROWS + count);
+        const chunk = ready.get(index);
+        if (chunk) return chunk.slice(offset - index * CHUNK_ROWS, offset - index * CHUNK_ROWS + count);
         if (finished) {
           if (failure) throw failure;
           return [];
         }
         await until((r) => (wakeImporter = r));
       }
+    },
+    release(offset) {
+      for (const k of ready.keys()) if ((k + 1) * CHUNK_ROWS <= offset) ready.delete(k);
+      wakeParser();
     },
     async close() {
       abandoned = true;
@@ -117,11 +127,11 @@ export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): Ro
 }
 
 /**
- * Parses the file into pages, handing each to `publish` and writing it to R2 (one write in flight
+ * Parses the file, handing each chunk to `publish` and writing each page to R2 (one write in flight
  * while the next page is parsed), then records the total — once, so a slower twin delivery cannot
  * reset it. Returns the total.
  */
-async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (index: number, rows: StagedRow[]) => Promise<void>) {
+async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (chunk: number, rows: StagedRow[]) => Promise<void>) {
   const emailAt = input.columns.findIndex((c) => c.target === 'email');
   const firstLine = new Map<string, number>();
   let header = true;
@@ -141,7 +151,11 @@ async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (
       () => null,
       (err: unknown) => err,
     );
-    await publish(index, full);
+  };
+  /** Hands over the page's last, possibly partial, chunk. */
+  const publishTail = () => {
+    const from = Math.floor((page.length - 1) / CHUNK_ROWS) * CHUNK_ROWS;
+    return publish((rows - page.length + from) / CHUNK_ROWS, page.slice(from));
   };
   await readRows(input.file.body, input.layout, async (batch) => {
     for (const row of batch) {
@@ -159,9 +173,11 @@ async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (
       }
       page.push([row.line, duplicateOf, ...values]);
       rows++;
+      if (page.length % CHUNK_ROWS === 0) await publishTail();
       if (page.length === PAGE_ROWS) await flush();
     }
   });
+  if (page.length % CHUNK_ROWS) await publishTail();
   if (page.length) await flush();
   await written();
   await db.update(jobs).set({ total: rows, updatedAt: new Date() }).where(and(eq(jobs.id, job.id), isNull(jobs.total))).run();
