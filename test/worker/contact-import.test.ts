@@ -242,6 +242,23 @@ describe('importing', () => {
     expect(members.json.data.map((c: { email: string }) => c.email)).toEqual(['fine@example.com']);
   });
 
+  it('records the disposable and role flags and the status of each contact it creates, whatever the mix within a chunk', async () => {
+    const s = await paidTenant();
+    await call('/v1/suppressions', { token: s.token, body: { email: 'info@example.org', reason: 'manual' } });
+    const file = 'email\nfine@example.org\ninfo@example.org\nsales@example.org\nsomeone@mailinator.com\nadmin@mailinator.com\nother@example.org\n';
+    const job = await importFile(s.token, file);
+    expect(job.result).toMatchObject({ created: 6, suppressed: 1 });
+    const flags = Object.fromEntries([...(await contactsOf(s.tenantId)).values()].map((c) => [c.email, [c.status, c.disposable, c.role]]));
+    expect(flags).toEqual({
+      'fine@example.org': ['subscribed', false, false],
+      'info@example.org': ['unsubscribed', false, true],
+      'sales@example.org': ['subscribed', false, true],
+      'someone@mailinator.com': ['subscribed', true, false],
+      'admin@mailinator.com': ['subscribed', true, true],
+      'other@example.org': ['subscribed', false, false],
+    });
+  });
+
   it("adds to the tenant's lists, and refuses another tenant's list before starting", async () => {
     const a = await paidTenant();
     const b = await paidTenant();

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { jsonValues } from '../db/conditions';
 import { insertFromJson, jsonRowParams, rowValue } from '../db/json-rows';
-import { contactTags, contacts, listMembers, tags, type Consent } from '../db/schema';
+import { contactTags, contacts, listMembers, tags, type Consent, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { ID_PREFIX, newId } from '../lib/ids';
 import { contactEventStatements, type ContactEventInput } from './contact-events';
@@ -124,7 +124,12 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
 
   let room = capacity;
   const now = Date.now();
-  const inserts: unknown[][] = [];
+  /**
+   * New contacts by what is the same for nearly all of them (status and flags): each group's values
+   * go in as constants, not as three more cells that SQLite reads out of every row.
+   */
+  const inserts = new Map<string, { status: ContactStatus; disposable: boolean; role: boolean; rows: unknown[][] }>();
+  let created = 0;
   const updates: unknown[][] = [];
   const tagRows: string[][] = [];
   const memberRows: string[][] = [];
@@ -161,7 +166,12 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       room--;
       id = newId(ID_PREFIX.contact, now);
       mailable = !isSuppressed;
-      inserts.push([id, verdict.email, isSuppressed ? 'unsubscribed' : 'subscribed', verdict.disposable ? 1 : 0, verdict.role ? 1 : 0, ...values]);
+      const status = isSuppressed ? 'unsubscribed' : 'subscribed';
+      const key = `${status} ${verdict.disposable} ${verdict.role}`;
+      let group = inserts.get(key);
+      if (!group) inserts.set(key, (group = { status, disposable: verdict.disposable, role: verdict.role, rows: [] }));
+      group.rows.push([id, verdict.email, ...values]);
+      created++;
       counters.created++;
     }
     if (isSuppressed) counters.suppressed++;
@@ -171,15 +181,18 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
 
   const tenantId = sql`${scope.tenantId}`;
   const at = sql`${now}`;
-  // Mapped values follow the insert row's 5 and the update row's 1 leading cells, custom values last.
+  const consent = sql`${JSON.stringify({ ...settings.consent, import_job: settings.jobId })}`;
+  // Mapped values follow the insert row's 2 and the update row's 1 leading cells, custom values last.
   const customAt = (lead: number) => rowValue(lead + fields.length);
   const statements = [
-    ...jsonRowParams(inserts).map((rows) =>
-      insertFromJson(scope.db, contacts, rows, {
-        id: rowValue(0), tenantId, email: rowValue(1), status: rowValue(2), disposable: rowValue(3), role: rowValue(4),
-        ...Object.fromEntries(fields.map((f, i) => [f, rowValue(5 + i)])),
-        consent: sql`${JSON.stringify({ ...settings.consent, import_job: settings.jobId })}`, ...(hasCustom ? { custom: customAt(5) } : {}), createdAt: at,
-      }),
+    ...[...inserts.values()].flatMap((group) =>
+      jsonRowParams(group.rows).map((rows) =>
+        insertFromJson(scope.db, contacts, rows, {
+          id: rowValue(0), tenantId, email: rowValue(1), status: sql`${group.status}`, disposable: sql`${group.disposable ? 1 : 0}`, role: sql`${group.role ? 1 : 0}`,
+          ...Object.fromEntries(fields.map((f, i) => [f, rowValue(2 + i)])),
+          consent, ...(hasCustom ? { custom: customAt(2) } : {}), createdAt: at,
+        }),
+      ),
     ),
     ...jsonRowParams(updates).map((rows) =>
       scope.db
@@ -198,5 +211,5 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     ),
     ...contactEventStatements(scope, events),
   ];
-  return { statements, rejected, created: inserts.length, capacity: room };
+  return { statements, rejected, created, capacity: room };
 }
