@@ -1,6 +1,7 @@
 /** Shapes of the API's JSON answers that the dashboard reads (see /openapi.json). */
 // Type-only imports from the worker are erased from the dashboard's bundle, so a shape the API declares is declared once.
-import type { CampaignAudience, CampaignSchedule } from '../../worker/db/schema';
+import type { ContactStatus } from '../../worker/db/contact-statuses';
+import type { CampaignAudience, CampaignSchedule, Consent } from '../../worker/db/schema';
 import type { VariantResult as AbVariantResult } from '../../worker/domain/ab-tests';
 import type { CheckItem, CheckState } from '../../worker/domain/campaign-checklist';
 import type { CampaignStats } from '../../worker/domain/campaign-stats';
@@ -220,16 +221,8 @@ export interface Onboarding {
 
 /* ---------- Audience: contacts, lists, tags, fields, suppressions ---------- */
 
-export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned', 'inactive'] as const;
-export type ContactStatus = (typeof CONTACT_STATUSES)[number];
-
-/** The record of how and when a person agreed to receive mail. */
-export interface Consent {
-  source: string;
-  at: string;
-  ip?: string | null;
-  wording_version?: string | null;
-}
+// The one runtime value shared with the worker: a module without imports, so the bundle stays free of the schema.
+export { CONTACT_STATUSES, type ContactStatus } from '../../worker/db/contact-statuses';
 
 export type CustomValue = string | number | boolean | null;
 
@@ -325,16 +318,7 @@ export interface ImportUpload {
 }
 
 /** `result` of a finished `contact_import` job. */
-export interface ImportResult {
-  rows: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  invalid: number;
-  duplicates: number;
-  suppressed: number;
-  error_report_url: string | null;
-}
+export type { ImportCounters as ImportResult } from '../../worker/domain/import-chunk';
 
 /* ---------- Segments, bulk actions, export ---------- */
 

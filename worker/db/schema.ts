@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CONTACT_STATUSES } from './contact-statuses';
 
 /** Timestamps are stored as integer milliseconds and surface as Date objects. */
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -266,9 +267,7 @@ export const notifications = sqliteTable(
   (t) => [index('notifications_user').on(t.tenantId, t.userId, t.id)],
 );
 
-/** `inactive`: no engagement for the workspace's sunset period (domain/sunset.ts); left out of campaigns until it engages or is reactivated. */
-export const CONTACT_STATUSES = ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained', 'cleaned', 'inactive'] as const;
-export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+export { CONTACT_STATUSES, type ContactStatus } from './contact-statuses';
 
 export interface Consent {
   source: string;
