@@ -4,7 +4,7 @@ import { jsonValues } from '../db/conditions';
 import { CONTACT_STATUSES, contacts, lists, type ContactStatus } from '../db/schema';
 import type { TenantScope } from '../db/tenant-scope';
 import { contactFilterWhere } from './contacts';
-import { rulesWhere, type RuleGroup } from './segment-rules';
+import { FieldFilters, fieldFilterRules, rulesWhere, type RuleGroup } from './segment-rules';
 import { segmentRules } from './segments';
 
 /** Ids a selection may name directly (a dashboard's checked rows, an integrator's list). */
@@ -15,6 +15,8 @@ export interface SelectionFilter {
   status?: ContactStatus;
   tag?: string;
   list?: string;
+  /** Field equalities as the API takes them (`country:DE`); resolved into `fields`. */
+  field?: string[];
 }
 
 /** Whom a bulk action or an export is about, as the API takes it. */
@@ -24,7 +26,7 @@ export type ContactSelection = { ids: string[] } | { filter: SelectionFilter } |
  * A selection with its references checked and a segment's rules pinned: what jobs store, so every
  * chunk of a long job sees the same audience even if the segment is edited meanwhile.
  */
-export type ResolvedSelection = { ids: string[] } | { filter: SelectionFilter } | { rules: RuleGroup };
+export type ResolvedSelection = { ids: string[] } | { filter: SelectionFilter & { fields?: RuleGroup } } | { rules: RuleGroup };
 
 export const SelectionSchema = z
   .union([
@@ -37,6 +39,7 @@ export const SelectionSchema = z
             status: z.enum(CONTACT_STATUSES).optional(),
             tag: z.string().max(50).optional(),
             list: z.string().min(3).max(64).optional().openapi({ description: 'Subscribed to this list id' }),
+            field: FieldFilters,
           })
           .strict(),
       })
@@ -48,8 +51,10 @@ export const SelectionSchema = z
 /** 404 for another tenant's segment or list, as everywhere. */
 export async function resolveSelection(scope: TenantScope, selection: ContactSelection): Promise<ResolvedSelection> {
   if ('segment_id' in selection) return { rules: await segmentRules(scope, selection.segment_id) };
-  if ('filter' in selection && selection.filter.list) await scope.get(lists, selection.filter.list, 'List');
-  return selection;
+  if (!('filter' in selection)) return selection;
+  const { filter } = selection;
+  if (filter.list) await scope.get(lists, filter.list, 'List');
+  return filter.field?.length ? { filter: { ...filter, fields: await fieldFilterRules(scope, filter.field, 'selection.filter.field') } } : selection;
 }
 
 /** The selection as a WHERE clause over `contacts`: live contacts of this tenant only. */

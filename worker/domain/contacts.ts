@@ -13,6 +13,7 @@ import { planFilters, subscribedCondition, searchCondition, tagCondition, type F
 import { contactEventStatements, contactEventView, importedEventOf } from './contact-events';
 import { contactUsage, warnNearContactLimit } from './contact-usage';
 import { normalizeEmail, validateEmail, type EmailVerdict, type MxResolver } from './email-validation';
+import { rulesCondition, type RuleGroup } from './segment-rules';
 import { assertNotSuppressed, findSuppression } from './suppressions';
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
@@ -266,6 +267,8 @@ export interface ContactFilter {
   createdAfter?: Date;
   createdBefore?: Date;
   deleted?: boolean;
+  /** Field equalities (fieldFilterRules), checked against the workspace's fields. */
+  fields?: RuleGroup;
 }
 
 /** For bulk actions that tag and untag: who carries a tag already. */
@@ -289,6 +292,7 @@ export function contactFilterWhere(scope: TenantScope, f: ContactFilter, plans: 
     q ? searchCondition(scope, q, plans.search ?? 'scan') : undefined,
     f.tag ? tagCondition(scope, f.tag, plans.tag ?? 'scan') : undefined,
     f.list ? subscribedCondition(scope, f.list, plans.list ?? 'scan') : undefined,
+    f.fields ? rulesCondition(scope, f.fields, new Date()) : undefined,
   )!;
 }
 

@@ -212,7 +212,59 @@ export async function checkRulesForTenant(scope: TenantScope, rules: RuleGroup, 
  * previews, `scan` (the default) for jobs that walk the audience chunk by chunk.
  */
 export function rulesWhere(scope: TenantScope, rules: RuleGroup, now: Date, sets: FilterPlan = 'scan'): SQL {
-  return scope.own(contacts, isNull(contacts.deletedAt), groupSql({ scope, now, sets }, rules))!;
+  return scope.own(contacts, isNull(contacts.deletedAt), rulesCondition(scope, rules, now, sets))!;
+}
+
+/** The rules alone, for a caller that scopes the contacts itself (the contact filter). */
+export const rulesCondition = (scope: TenantScope, rules: RuleGroup, now: Date, sets: FilterPlan = 'scan') => groupSql({ scope, now, sets }, rules);
+
+export const MAX_FIELD_FILTERS = 10;
+
+const FieldFilter = z.string().min(1).max(300);
+/** `field` filters as a query gives them (one or repeated) or a body does (an array). */
+export const FieldFilters = z
+  .union([FieldFilter, z.array(FieldFilter).max(MAX_FIELD_FILTERS)])
+  .transform((v) => [v].flat())
+  .optional()
+  .openapi({
+    description: `Field equalities, all of which must match (at most ${MAX_FIELD_FILTERS}): field:value with a contact field (first_name, last_name, phone, company, city, country, language, timezone, email) or custom.<key>; typed as the field is (number, YYYY-MM-DD, true/false; text ignores case); an empty value matches contacts without one. Repeat the parameter for more.`,
+    example: 'country:DE',
+  });
+
+/**
+ * The `field` filters of the contact list and of selections (`country:DE`, `custom.plan:pro`) as
+ * rules: each is an equality on a contact field, typed as the field is in this workspace (a number,
+ * a day as YYYY-MM-DD, `true` or `false`; text ignores ASCII case), and an empty value matches
+ * contacts without one. All must match. `param` names the filters in error messages.
+ */
+export async function fieldFilterRules(scope: TenantScope, filters: string[], param: string): Promise<RuleGroup> {
+  const customKeys = filters.map((f) => CUSTOM_FIELD.exec(f.slice(0, f.indexOf(':')).trim())?.[1]).filter((k) => k !== undefined);
+  const defs = new Map(
+    customKeys.length ? (await scope.db.select({ key: customFields.key, type: customFields.type }).from(customFields).where(scope.own(customFields, inArray(customFields.key, jsonValues(customKeys)))).all()).map((d) => [d.key, d.type]) : [],
+  );
+  const errors: FieldError[] = [];
+  const conditions: RuleCondition[] = [];
+  filters.forEach((filter, i) => {
+    const fail = (message: string) => errors.push({ field: `${param}[${i}]`, message: `${filter.slice(0, 60)}: ${message}` });
+    const at = filter.indexOf(':');
+    const field = filter.slice(0, at).trim();
+    const text = filter.slice(at + 1).trim();
+    const kind: Kind | undefined = at < 0 ? undefined : Object.hasOwn(TEXT_COLUMNS, field) ? 'text' : defs.get(CUSTOM_FIELD.exec(field)?.[1] ?? '');
+    if (at < 0) return fail('must be field:value, such as country:DE or custom.plan:pro');
+    if (!kind) return fail(`${field} is not a contact field or a defined custom field (see /v1/fields)`);
+    let c: RuleCondition;
+    if (!text) c = { field, op: 'is_not_set' };
+    else if (kind === 'boolean') c = { field, op: text === 'true' ? 'is_true' : text === 'false' ? 'is_false' : 'invalid' };
+    else if (kind === 'number') c = { field, op: 'eq', value: Number(text) };
+    else c = { field, op: kind === 'date' ? 'on' : 'eq', value: text };
+    if (c.op === 'invalid') return fail(`${field} is a boolean field: the value is true or false`);
+    if (Number.isNaN(c.value)) return fail(`${field} is a number field: the value must be a number`);
+    const issues = conditionIssues(c, kind);
+    if (issues.length) return fail(`${issues[0]!.message} (${field} is a ${kind} field)`);
+    conditions.push(c);
+  });
+  if (errors.length) throw validationProblem(errors);
+  return { match: 'all', conditions };
 }
 
 interface Compile {

@@ -3,6 +3,7 @@ import { CONTACT_EVENT_TYPES, CONTACT_STATUSES } from '../db/schema';
 import { actorOf, audit } from '../domain/audit';
 import { listContactEvents } from '../domain/contact-events';
 import { anonymizeContact, contactDataExport, createContact, deleteContact, getContactView, listContacts, restoreContact, updateContact } from '../domain/contacts';
+import { FieldFilters, fieldFilterRules } from '../domain/segment-rules';
 import { resolverFor } from '../lib/dns';
 import { PageQuery, pageOf } from '../lib/pagination';
 import type { App } from '../types';
@@ -86,7 +87,7 @@ const tags = ['Contacts'];
 const routes = {
   list: defineRoute({
     method: 'get', path: '/v1/contacts', access: 'contacts:read', tags,
-    summary: 'Contacts, newest first: search by email or name prefix, filter by status, tag, creation date; `deleted=true` lists the recently deleted',
+    summary: 'Contacts, newest first: search by email or name prefix, filter by status, tag, list, field values, creation date; `deleted=true` lists the recently deleted',
     request: {
       query: PageQuery.extend({
         q: z.string().trim().min(1).max(200).optional(),
@@ -96,6 +97,7 @@ const routes = {
         created_after: z.iso.datetime({ offset: true }).optional(),
         created_before: z.iso.datetime({ offset: true }).optional(),
         deleted: z.enum(['true', 'false']).optional(),
+        field: FieldFilters,
       }),
     },
     responses: { 200: json(pageOf(Contact)), 400: errors[400], 401: errors[401], 403: errors[403] },
@@ -153,6 +155,7 @@ export function registerContacts(app: App) {
         createdAfter: q.created_after ? new Date(q.created_after) : undefined,
         createdBefore: q.created_before ? new Date(q.created_before) : undefined,
         deleted: q.deleted === 'true',
+        fields: q.field?.length ? await fieldFilterRules(scopeOf(c), q.field, 'field') : undefined,
       },
       q,
     );
