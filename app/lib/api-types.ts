@@ -353,6 +353,8 @@ export interface ContactFilter {
   status?: ContactStatus;
   tag?: string;
   list?: string;
+  /** Field equalities such as `country:DE` or `custom.plan:pro`. */
+  field?: string[];
 }
 
 export type ContactSelection = { ids: string[] } | { filter: ContactFilter } | { segment_id: string };

@@ -10,6 +10,9 @@ export interface ContactListFilters {
   /** Created on or after / on or before these days (YYYY-MM-DD, UTC), as date inputs give them. */
   from: string;
   to: string;
+  /** One field equality: a contact field or `custom.<key>`, and its value (empty: contacts without one). */
+  field: string;
+  value: string;
   deleted: boolean;
   cursor: string;
 }
@@ -24,6 +27,8 @@ export function contactFiltersOf(url: URL): ContactListFilters {
     list: get('list'),
     from: dayParam(url, 'from'),
     to: dayParam(url, 'to'),
+    field: get('field'),
+    value: get('value'),
     deleted: get('deleted') === 'true',
     cursor: get('cursor'),
   };
@@ -40,12 +45,16 @@ export function contactsQuery(f: ContactListFilters, limit: number) {
     list: f.list,
     created_after: dayStart(f.from),
     created_before: dayEnd(f.to),
+    field: fieldFilter(f),
     deleted: f.deleted ? 'true' : undefined,
   };
 }
 
+/** The API's `field` filter (`country:DE`) for the chosen field and value. */
+const fieldFilter = (f: ContactListFilters) => (f.field ? `${f.field}:${f.value}` : undefined);
+
 /** Whether anything narrows the list (the deleted view and paging do not count). */
-export const isFiltered = (f: ContactListFilters) => Boolean(f.q || f.status || f.tag || f.list || f.from || f.to);
+export const isFiltered = (f: ContactListFilters) => Boolean(f.q || f.status || f.tag || f.list || f.from || f.to || f.field);
 
 /**
  * The filter for "all contacts matching" in a bulk action or an export, or null when the API's
@@ -59,6 +68,7 @@ export function selectionFilter(f: ContactListFilters): ContactFilter | null {
     ...(f.status ? { status: f.status } : {}),
     ...(f.tag ? { tag: f.tag } : {}),
     ...(f.list ? { list: f.list } : {}),
+    ...(f.field ? { field: [fieldFilter(f)!] } : {}),
   };
 }
 
@@ -66,7 +76,7 @@ export function selectionFilter(f: ContactListFilters): ContactFilter | null {
 export function contactsSearch(f: ContactListFilters, changes: Partial<ContactListFilters> = {}): string {
   const next = { ...f, ...changes };
   const params = new URLSearchParams();
-  for (const name of ['q', 'status', 'tag', 'list', 'from', 'to', 'cursor'] as const) if (next[name]) params.set(name, next[name]);
+  for (const name of ['q', 'status', 'tag', 'list', 'from', 'to', 'field', 'value', 'cursor'] as const) if (next[name]) params.set(name, next[name]);
   if (next.deleted) params.set('deleted', 'true');
   const search = params.toString();
   return search ? `?${search}` : '';
@@ -79,6 +89,8 @@ export function selectionFields(selection: ContactSelection): Record<string, str
   return { selection: 'filter', filter: JSON.stringify(selection.filter) };
 }
 
+const invalidSelection = () => new Response('The selection is not valid. Reload the page and try again.', { status: 400 });
+
 /** The selection a dialog posted, for the API; undefined when it posted none (all live contacts). */
 export function selectionFromForm(form: FormData): ContactSelection | undefined {
   const kind = form.get('selection');
@@ -90,7 +102,7 @@ export function selectionFromForm(form: FormData): ContactSelection | undefined 
     try {
       parsed = JSON.parse(String(form.get('filter')));
     } catch {
-      throw new Response('The selection is not valid. Reload the page and try again.', { status: 400 });
+      throw invalidSelection();
     }
     const filter: ContactFilter = {};
     if (parsed && typeof parsed === 'object') {
@@ -98,6 +110,12 @@ export function selectionFromForm(form: FormData): ContactSelection | undefined 
       for (const key of ['q', 'status', 'tag', 'list'] as const) {
         const value = (parsed as Record<string, unknown>)[key];
         if (typeof value === 'string' && value) Object.assign(filter, { [key]: value });
+      }
+      const fields = (parsed as Record<string, unknown>).field;
+      if (fields !== undefined) {
+        // Dropping a field filter would widen the selection: one that is not a list of texts is refused.
+        if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string')) throw invalidSelection();
+        if (fields.length) filter.field = fields;
       }
     }
     return { filter };

@@ -1,4 +1,5 @@
 import type { CustomField } from './api-types';
+import { TEXT_FIELDS } from './segment-rules';
 
 /**
  * The column mapping of the import wizard: which contact field each column of the file fills.
@@ -14,18 +15,7 @@ export interface TargetOption {
 /** The select's value for "ignore this column" (the API takes null). */
 export const IGNORE = '';
 
-const BUILT_IN: TargetOption[] = [
-  { value: 'email', label: 'Email' },
-  { value: 'first_name', label: 'First name' },
-  { value: 'last_name', label: 'Last name' },
-  { value: 'phone', label: 'Phone' },
-  { value: 'company', label: 'Company' },
-  { value: 'city', label: 'City' },
-  { value: 'country', label: 'Country' },
-  { value: 'language', label: 'Language' },
-  { value: 'timezone', label: 'Time zone' },
-  { value: 'tags', label: 'Tags (separated by , or ;)' },
-];
+const BUILT_IN: TargetOption[] = [...TEXT_FIELDS, { value: 'tags', label: 'Tags (separated by , or ;)' }];
 
 export function mappingTargets(customFields: Pick<CustomField, 'key' | 'label'>[]): TargetOption[] {
   return [

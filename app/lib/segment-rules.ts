@@ -79,7 +79,8 @@ export const OPERATORS: Record<FieldKind, Option[]> = {
   ],
 };
 
-const TEXT_FIELDS: Option[] = [
+/** A contact's own text fields, as every field select names them (segments, the contacts filter, import mapping). */
+export const TEXT_FIELDS: Option[] = [
   { value: 'email', label: 'Email' },
   { value: 'first_name', label: 'First name' },
   { value: 'last_name', label: 'Last name' },
@@ -101,7 +102,19 @@ export function fieldGroups(customFields: Pick<CustomField, 'key' | 'label'>[]):
   return [
     { label: 'Contact', options: [...TEXT_FIELDS, { value: 'status', label: 'Status' }, { value: 'created_at', label: 'Created' }] },
     { label: 'Audience', options: [{ value: 'tag', label: 'Tag' }, { value: 'list', label: 'List' }, { value: 'activity', label: 'Email activity' }] },
-    ...(customFields.length ? [{ label: 'Custom fields', options: customFields.map((f) => ({ value: `custom.${f.key}`, label: f.label })) }] : []),
+    ...customGroup(customFields),
+  ];
+}
+
+const customGroup = (customFields: Pick<CustomField, 'key' | 'label'>[]): FieldGroup[] =>
+  customFields.length ? [{ label: 'Custom fields', options: customFields.map((f) => ({ value: `custom.${f.key}`, label: f.label })) }] : [];
+
+/** The fields the contacts list filters by value: a contact's text fields and the custom fields. */
+export function valueFilterGroups(customFields: Pick<CustomField, 'key' | 'label'>[]): FieldGroup[] {
+  return [
+    { label: 'No field filter', options: [{ value: '', label: 'Any field' }] },
+    { label: 'Contact', options: TEXT_FIELDS.filter((f) => f.value !== 'email') },
+    ...customGroup(customFields),
   ];
 }
 

@@ -19,7 +19,7 @@ import { DataTable, type Column } from '~/components/organisms/DataTable';
 import { FormDialog } from '~/components/organisms/FormDialog';
 import { JobDownload, JobProgress } from '~/components/organisms/JobProgress';
 import { userApi } from '~/lib/api.server';
-import { CONTACT_STATUSES, type BulkAction, type BulkOutcome, type Contact, type ContactList, type Job, type Page, type Tag } from '~/lib/api-types';
+import { CONTACT_STATUSES, type BulkAction, type BulkOutcome, type Contact, type ContactList, type CustomField, type Job, type Page, type Tag } from '~/lib/api-types';
 import { audience } from '~/lib/audience.server';
 import { contactFiltersOf, contactsQuery, contactsSearch, isFiltered, selectionFilter, selectionFromForm, type ContactListFilters } from '~/lib/contact-filters';
 import { parseTags } from '~/lib/contacts';
@@ -29,6 +29,7 @@ import { useMe } from '~/lib/me';
 import { can } from '~/lib/permissions';
 import { ApiProblem, type FormErrors } from '~/lib/problem';
 import { reply } from '~/lib/respond.server';
+import { valueFilterGroups } from '~/lib/segment-rules';
 
 // Errors of this page render inside the app layout, so the navigation stays.
 export { RouteError as ErrorBoundary } from '~/components/organisms/RouteError';
@@ -42,8 +43,8 @@ const MANUAL_CONSENT_SOURCE = 'dashboard';
 export async function loader(args: LoaderFunctionArgs) {
   const filters = contactFiltersOf(new URL(args.request.url));
   const api = userApi(args);
-  const [lists, tags, segments] = await Promise.all([audience.lists(api), audience.tags(api), audience.segments(api)]);
-  const options = { lists, tags, segments: segments.map((s) => ({ id: s.id, name: s.name })) };
+  const [lists, tags, segments, fields] = await Promise.all([audience.lists(api), audience.tags(api), audience.segments(api), audience.fields(api)]);
+  const options = { lists, tags, segments: segments.map((s) => ({ id: s.id, name: s.name })), fields: fields.map((f) => ({ key: f.key, label: f.label })) };
   try {
     const page = await api.get<Page<Contact>>('/v1/contacts', contactsQuery(filters, PAGE_SIZE));
     return reply(args, { filters, contacts: page.data, nextCursor: page.next_cursor, error: null, ...options });
@@ -106,7 +107,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Contacts() {
-  const { filters, contacts, nextCursor, error, lists, tags, segments } = useLoaderData<typeof loader>();
+  const { filters, contacts, nextCursor, error, lists, tags, segments, fields } = useLoaderData<typeof loader>();
   const me = useMe();
   const canWrite = can(me, 'contacts:write');
   const [jobs, setJobs] = useState<StartedJob[]>([]);
@@ -155,7 +156,7 @@ export default function Contacts() {
           Recently deleted
         </Link>
       </nav>
-      <ContactFilters filters={filters} lists={lists} tags={tags} />
+      <ContactFilters filters={filters} lists={lists} tags={tags} fields={fields} />
       <FormAlert message={error ?? undefined} />
       {jobs.map((job) => (
         <JobProgress
@@ -309,7 +310,7 @@ function TagList({ tags }: { tags: string[] }) {
   );
 }
 
-function ContactFilters({ filters, lists, tags }: { filters: ContactListFilters; lists: ContactList[]; tags: Tag[] }) {
+function ContactFilters({ filters, lists, tags, fields }: { filters: ContactListFilters; lists: ContactList[]; tags: Tag[]; fields: Pick<CustomField, 'key' | 'label'>[] }) {
   return (
     <Form method="get" className="filters" aria-label="Search and filter contacts">
       {filters.deleted && <input type="hidden" name="deleted" value="true" />}
@@ -325,6 +326,8 @@ function ContactFilters({ filters, lists, tags }: { filters: ContactListFilters;
       <FormField label="List">
         {(control) => <Select name="list" defaultValue={filters.list} options={[{ value: '', label: 'Any list' }, ...lists.map((l) => ({ value: l.id, label: l.name }))]} {...control} />}
       </FormField>
+      <FormField label="Field">{(control) => <Select name="field" defaultValue={filters.field} groups={valueFilterGroups(fields)} {...control} />}</FormField>
+      <TextField label="Field value" name="value" defaultValue={filters.value} placeholder="Empty: has no value" />
       <FormField label="Created from">{(control) => <Input type="date" name="from" defaultValue={filters.from} {...control} />}</FormField>
       <FormField label="Created until">{(control) => <Input type="date" name="to" defaultValue={filters.to} {...control} />}</FormField>
       <div className="filters__actions">

@@ -69,6 +69,27 @@ describe('the seeded demo workspace', () => {
   }, JOURNEY_TIMEOUT);
 });
 
+describe('the contacts filter by field value', () => {
+  test('narrows the list to contacts with that value, and explains a value that does not fit the field', async () => {
+    await open('/contacts', 'Contacts');
+    const rows = page.getByRole('region', { name: 'Contacts' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(51);
+    const filters = page.getByRole('form', { name: 'Search and filter contacts' });
+    await filters.getByLabel('Field', { exact: true }).selectOption({ label: 'Country (ISO code)' });
+    await filters.getByLabel('Field value').fill('de');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/[?&]field=country&value=de/);
+    await expect.poll(() => rows.count()).toBeLessThan(51);
+    expect(await rows.count()).toBeGreaterThan(1);
+    await expectAccessible('contacts-field-filter');
+
+    await filters.getByLabel('Field', { exact: true }).selectOption({ label: 'Lifetime value (€)' });
+    await filters.getByLabel('Field value').fill('lots');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText(/lifetime_value is a number field/).waitFor();
+  }, JOURNEY_TIMEOUT);
+});
+
 describe('a new, empty workspace of the demo owner', () => {
   beforeAll(async () => {
     const name = `Audience ${Date.now().toString(36)}`;
