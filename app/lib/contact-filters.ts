@@ -107,13 +107,15 @@ export function selectionFromForm(form: FormData): ContactSelection | undefined 
     const filter: ContactFilter = {};
     if (parsed && typeof parsed === 'object') {
       // Only the keys the API's filter has, as strings: the API validates the values.
+      // Dropping a condition would widen the selection: one that is not text (a list of texts for
+      // `field`) is refused.
       for (const key of ['q', 'status', 'tag', 'list'] as const) {
         const value = (parsed as Record<string, unknown>)[key];
-        if (typeof value === 'string' && value) Object.assign(filter, { [key]: value });
+        if (value !== undefined && typeof value !== 'string') throw invalidSelection();
+        if (value) Object.assign(filter, { [key]: value });
       }
       const fields = (parsed as Record<string, unknown>).field;
       if (fields !== undefined) {
-        // Dropping a field filter would widen the selection: one that is not a list of texts is refused.
         if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string')) throw invalidSelection();
         if (fields.length) filter.field = fields;
       }

@@ -5,7 +5,7 @@ import { getDb } from '../../worker/db/client';
 import { auditLog, contactEvents, contacts, jobs, notifications, type Job } from '../../worker/db/schema';
 import { tenantScope } from '../../worker/db/tenant-scope';
 import { runContactImport, startContactImport } from '../../worker/domain/contact-import';
-import { CHUNK_ROWS } from '../../worker/domain/import-staging';
+import { CHUNK_ROWS, LEGACY_GEOMETRY } from '../../worker/domain/import-staging';
 import { recordContactEvents } from '../../worker/domain/contact-events';
 import type { Env, JobMessage } from '../../worker/env';
 import { ID_PREFIX, newId } from '../../worker/lib/ids';
@@ -463,6 +463,52 @@ describe('delivery and crashes', () => {
     const row = await reloadJob(job.id);
     await Promise.all([runContactImport(runEnv, getDb(runEnv), row), runContactImport(runEnv, getDb(runEnv), row)]);
     await expectExact(s.token, s.tenantId, await reloadJob(job.id));
+  });
+
+  it('resumes far into a file that was still being staged, without waiting for chunks nobody will ask for', { timeout: 60_000 }, async () => {
+    const s = await paidTenant();
+    const { env: runEnv } = isolatedEnv();
+    // More committed chunks than staging holds ahead (6): the run that resumes must skip them while it parses again.
+    const n = 11 * CHUNK_ROWS + 7;
+    const job = await startIsolated(s.token, s.tenantId, ['email', ...Array.from({ length: n }, (_, i) => `far${i}@example.com`)].join('\n'), runEnv);
+    const dying = { ...runEnv, DB: faultyD1(env.DB, 8, 'worker died') };
+    await expect(runContactImport(dying, getDb(dying), await reloadJob(job.id))).rejects.toThrow('worker died');
+    expect(await reloadJob(job.id)).toMatchObject({ processed: 8 * CHUNK_ROWS, total: null });
+    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id));
+    expect(await reloadJob(job.id)).toMatchObject({ status: 'succeeded', processed: n, total: n, result: { rows: n, created: n } });
+    expect((await contactsOf(s.tenantId)).size).toBe(n);
+  });
+
+  it('finishes an import started before the chunk size was recorded with the chunks and pages it began with', async () => {
+    const s = await paidTenant();
+    const { env: runEnv, sent } = isolatedEnv();
+    const n = 4 * LEGACY_GEOMETRY.pageRows / 2 + 11;
+    const job = await startIsolated(s.token, s.tenantId, ['email', ...Array.from({ length: n }, (_, i) => `old${i}@example.com`)].join('\n'), runEnv);
+    // As such a job's params were: no geometry.
+    const { geometry: _, ...legacy } = job.params as Record<string, unknown>;
+    await getDb(env).update(jobs).set({ params: legacy }).where(eq(jobs.id, job.id)).run();
+    // Two slices of 3 chunks stage the file and hand over; the rest reads the staged pages back.
+    for (let i = 0; i < 2; i++) await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id), { maxChunks: 3, maxMs: 60_000 });
+    expect(await reloadJob(job.id)).toMatchObject({ processed: 6 * LEGACY_GEOMETRY.chunkRows, total: n });
+    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id));
+    expect(sent).toHaveLength(3);
+    expect(await reloadJob(job.id)).toMatchObject({ status: 'succeeded', processed: n, result: { rows: n, created: n } });
+    expect((await contactsOf(s.tenantId)).size).toBe(n);
+  });
+
+  it('fails the job, instead of handing over for ever, when its staged rows are missing', async () => {
+    const s = await paidTenant();
+    const { env: runEnv, sent } = isolatedEnv();
+    const n = 3 * CHUNK_ROWS;
+    const job = await startIsolated(s.token, s.tenantId, ['email', ...Array.from({ length: n }, (_, i) => `gone${i}@example.com`)].join('\n'), runEnv);
+    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id), { maxChunks: 1, maxMs: 60_000 });
+    const staged = await env.FILES.list({ prefix: `imports/${s.tenantId}/${job.id}/rows/` });
+    await env.FILES.delete(staged.objects.map((o) => o.key));
+    // The pages are gone: a missing page is an error the queue retries; a page cut short reads as no rows.
+    await env.FILES.put(staged.objects[0]!.key, '[]');
+    await runContactImport(runEnv, getDb(runEnv), await reloadJob(job.id));
+    expect(await reloadJob(job.id)).toMatchObject({ status: 'failed', error: 'The rows staged for this import are incomplete. Start the import again.' });
+    expect(sent).toHaveLength(2);
   });
 
   it('hands over to a new message after each slice; later slices read the staged pages', async () => {

@@ -12,7 +12,7 @@ import { publishDownload } from './downloads';
 import { planChunk, type ChunkContext, type ImportCounters, type ImportSettings, type Rejection } from './import-chunk';
 import { MAX_IMPORT_BYTES, previewFile, type FileLayout } from './import-files';
 import { resolveMapping, suggestMapping, type FieldDef } from './import-mapping';
-import { CHUNK_ROWS, isUnreadableFile, stagedPageKeys, stagingRows, storedRows, type RowSource } from './import-staging';
+import { DEFAULT_GEOMETRY, LEGACY_GEOMETRY, isUnreadableFile, stagedPageKeys, stagingRows, storedRows, type ImportGeometry, type RowSource } from './import-staging';
 import { startJob } from './jobs';
 import { notify } from './notifications';
 
@@ -47,7 +47,11 @@ interface ImportParams extends Omit<ImportSettings, 'jobId'> {
   upload_id: string;
   layout: FileLayout;
   list_ids: string[];
+  /** Absent in jobs started before it was recorded: those used LEGACY_GEOMETRY. */
+  geometry?: ImportGeometry;
 }
+
+const geometryOf = (params: ImportParams) => params.geometry ?? LEGACY_GEOMETRY;
 
 interface UploadInfo extends FileLayout {
   upload_id: string;
@@ -155,6 +159,7 @@ export async function startContactImport(env: Env, scope: TenantScope, options: 
     tags: [...new Set(options.tags ?? [])],
     list_ids: listIds,
     consent: { source: options.consent_source ?? 'import', at: new Date().toISOString(), wording_version: null },
+    geometry: DEFAULT_GEOMETRY,
   };
   const job = await startJob(env, scope, CONTACT_IMPORT_JOB, params as unknown as Record<string, unknown>, createdBy);
   // Field names and counts only: no file name, header text or cell values (personal data).
@@ -203,11 +208,14 @@ const reload = (db: DB, jobId: string) => db.select().from(jobs).where(eq(jobs.i
 interface Run extends ChunkContext {
   settings: ImportSettings;
   source: RowSource;
+  geometry: ImportGeometry;
 }
 
 /** A chunk planned against the job as it will be once the chunks before it are committed. */
 interface PlannedChunk {
   from: Job;
+  /** Its number in the job, which names its receipt. */
+  chunk: number;
   rows: number;
   counters: ImportCounters;
   /** Room left on the plan after this chunk. */
@@ -218,11 +226,12 @@ interface PlannedChunk {
 }
 
 async function planAt(scope: TenantScope, run: Run, from: Job, capacity: number): Promise<PlannedChunk | null> {
-  const rows = await run.source.rowsAt(from.processed, CHUNK_ROWS);
+  const { chunkRows } = run.geometry;
+  const rows = await run.source.rowsAt(from.processed, chunkRows);
   if (!rows.length) return null;
   const counters = { ...emptyCounters(), ...(from.result as Partial<ImportCounters> | null) };
   counters.rows += rows.length;
-  return { from, rows: rows.length, counters, ...(await planChunk(scope, run.settings, run, rows, counters, capacity)) };
+  return { from, chunk: Math.floor(from.processed / chunkRows), rows: rows.length, counters, ...(await planChunk(scope, run.settings, run, rows, counters, capacity)) };
 }
 
 const committedState = (p: PlannedChunk): Job => ({ ...p.from, processed: p.from.processed + p.rows, result: { ...p.counters } });
@@ -233,11 +242,10 @@ const committedState = (p: PlannedChunk): Job => ({ ...p.from, processed: p.from
  * delivery of the job, or by this one with the answer lost — and the job as committed comes back.
  */
 async function commitChunk(scope: TenantScope, p: PlannedChunk): Promise<{ job: Job; ours: boolean }> {
-  const chunk = Math.floor(p.from.processed / CHUNK_ROWS);
   const done = committedState(p);
   try {
     await scope.db.batch([
-      scope.db.insert(jobs).values({ id: receiptId(p.from.id, chunk), tenantId: p.from.tenantId, type: CHUNK_RECEIPT_JOB, status: 'succeeded', result: { rejected: p.rejected } }),
+      scope.db.insert(jobs).values({ id: receiptId(p.from.id, p.chunk), tenantId: p.from.tenantId, type: CHUNK_RECEIPT_JOB, status: 'succeeded', result: { rejected: p.rejected } }),
       scope.db.update(jobs).set({ processed: done.processed, result: done.result, updatedAt: new Date() }).where(and(eq(jobs.id, p.from.id), eq(jobs.processed, p.from.processed))),
       ...p.statements,
     ]);
@@ -304,13 +312,16 @@ async function importSlice(scope: TenantScope, run: Run, job: Job, capacity: num
  */
 export async function runContactImport(env: Env, db: DB, job: Job, slice = IMPORT_SLICE): Promise<void> {
   const params = job.params as unknown as ImportParams;
+  const geometry = geometryOf(params);
   const scope = tenantScope(db, job.tenantId);
   let source: RowSource;
   if (job.total === null) {
     const file = await env.FILES.get(uploadFileKey(job.tenantId, params.upload_id));
     if (!file) return failJob(db, job, 'The uploaded file is no longer available. Upload it again.');
-    source = stagingRows(env, db, job, { file, layout: params.layout, columns: params.columns });
-  } else source = storedRows(env, job);
+    source = stagingRows(env, db, job, { file, layout: params.layout, columns: params.columns, geometry });
+  } else source = storedRows(env, job, geometry);
+  // A run resuming after committed chunks: staging skips them instead of holding them for nobody.
+  source.release(job.processed);
   const usage = await contactUsage(scope);
   // A list deleted since the import started is left out rather than failing every chunk on its foreign key.
   const listIds = params.list_ids.length ? (await scope.db.select({ id: lists.id }).from(lists).where(scope.own(lists, inArray(lists.id, params.list_ids))).all()).map((l) => l.id) : [];
@@ -320,6 +331,7 @@ export async function runContactImport(env: Env, db: DB, job: Job, slice = IMPOR
     tagIds: new Map(),
     listIds,
     source,
+    geometry,
   };
   let result: Awaited<ReturnType<typeof importSlice>>;
   let total: number;
@@ -331,6 +343,8 @@ export async function runContactImport(env: Env, db: DB, job: Job, slice = IMPOR
     return failJob(db, job, err.message);
   }
   await warnNearContactLimit(env, scope, usage, result.created);
+  // Rows left but none readable (staged pages lost or cut short): handing over would repeat this forever.
+  if (result.job.processed === job.processed && job.processed < total) return failJob(db, job, 'The rows staged for this import are incomplete. Start the import again.');
   if (result.job.processed < total) {
     await env.JOBS_QUEUE.send({ type: 'job', jobId: job.id, tenantId: job.tenantId });
     return;
@@ -352,7 +366,7 @@ async function finishImport(env: Env, scope: TenantScope, job: Job) {
   // The upload is consumed by its import, and the staged pages were only a working copy. Gone before
   // the job reads as done; a delivery that repeats the finish needs neither.
   const params = job.params as unknown as ImportParams;
-  const keys = [...uploadKeys(job.tenantId, params.upload_id), ...stagedPageKeys(job)];
+  const keys = [...uploadKeys(job.tenantId, params.upload_id), ...stagedPageKeys(job, geometryOf(params))];
   for (let i = 0; i < keys.length; i += 1000) await env.FILES.delete(keys.slice(i, i + 1000));
   const now = new Date();
   const [won] = await scope.db

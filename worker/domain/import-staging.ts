@@ -16,50 +16,61 @@ import type { MappedColumn } from './import-mapping';
  * the same offsets and goes on after the last committed chunk.
  */
 
-/** Rows committed together (one D1 batch). */
-export const CHUNK_ROWS = 2000;
-/** Rows per staged page, a whole number of chunks: few, large R2 objects, since an R2 round trip costs more than parsing a page. */
-const PAGE_ROWS = 10 * CHUNK_ROWS;
 /**
- * Parsed chunks waiting to be imported, at most: parsing runs ahead of the database, within bounds.
- * Chunks are handed over as soon as they are parsed, not a page at a time, so the first commit does
- * not wait for a whole page to be parsed.
+ * How a job's rows are cut: rows committed together (one D1 batch) and rows per staged page (a whole
+ * number of chunks: few, large R2 objects, since an R2 round trip costs more than parsing a page).
+ * Recorded in the job when it starts, so a deploy that changes the defaults never misreads the pages
+ * and chunk receipts of an import already running.
  */
-const CHUNKS_AHEAD = 2 * (PAGE_ROWS / CHUNK_ROWS);
+export interface ImportGeometry {
+  chunkRows: number;
+  pageRows: number;
+}
+export const CHUNK_ROWS = 2000;
+export const DEFAULT_GEOMETRY: ImportGeometry = { chunkRows: CHUNK_ROWS, pageRows: 10 * CHUNK_ROWS };
+/** What imports used before the geometry was recorded in the job. */
+export const LEGACY_GEOMETRY: ImportGeometry = { chunkRows: 1000, pageRows: 10_000 };
+/**
+ * Parsed chunks held for the importer, at most: parsing runs ahead of the database, within bounds.
+ * More than the importer ever asks for at once (one chunk committing, two planned), so the parser
+ * waiting for room can never hold back a chunk the importer waits for.
+ */
+const CHUNKS_AHEAD = 6;
 
 export interface StagingInput {
   file: R2ObjectBody;
   layout: FileLayout;
   columns: MappedColumn[];
+  geometry: ImportGeometry;
 }
 
 const pageKey = (job: Pick<Job, 'id' | 'tenantId'>, page: number) => `imports/${job.tenantId}/${job.id}/rows/${page}.json`;
 
-export const stagedPageKeys = (job: Job) => Array.from({ length: Math.ceil((job.total ?? 0) / PAGE_ROWS) }, (_, i) => pageKey(job, i));
+export const stagedPageKeys = (job: Job, geometry: ImportGeometry) => Array.from({ length: Math.ceil((job.total ?? 0) / geometry.pageRows) }, (_, i) => pageKey(job, i));
 
 /** Rows of an import in file order, read forward a chunk at a time. */
 export interface RowSource {
-  /** Up to `count` rows from `offset` on (never before a released offset); none at the end. */
+  /** Up to `count` rows from `offset` on; none at the end, and none before a released offset. */
   rowsAt(offset: number, count: number): Promise<StagedRow[]>;
-  /** The rows before `offset` are committed: they will not be asked for again. */
+  /** The rows before `offset` are committed: they are not kept (a run resuming at `offset` says so first). */
   release(offset: number): void;
   /** The run is done reading: staging (if any) finishes without waiting for it. Resolves to the number of rows once all are staged. */
   close(): Promise<number>;
 }
 
 /** The pages a finished staging left in R2. */
-export function storedRows(env: Env, job: Job): RowSource {
+export function storedRows(env: Env, job: Job, { pageRows }: ImportGeometry): RowSource {
   let page: { index: number; rows: StagedRow[] } | null = null;
   return {
     async rowsAt(offset, count) {
       if (offset >= (job.total ?? 0)) return [];
-      const index = Math.floor(offset / PAGE_ROWS);
+      const index = Math.floor(offset / pageRows);
       if (page?.index !== index) {
         const object = await env.FILES.get(pageKey(job, index));
         if (!object) throw new Error(`staged page ${index} of job ${job.id} is missing`);
         page = { index, rows: await object.json<StagedRow[]>() };
       }
-      const from = offset - index * PAGE_ROWS;
+      const from = offset - index * pageRows;
       return page.rows.slice(from, from + count);
     },
     // One page is held at a time anyway.
@@ -73,18 +84,20 @@ export function storedRows(env: Env, job: Job): RowSource {
  * the total once every page is stored. A file that turns out unreadable throws its Problem from rowsAt.
  */
 export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): RowSource {
+  const { chunkRows } = input.geometry;
   const ready = new Map<number, StagedRow[]>();
+  /** Chunks below this one are committed: neither kept nor waited for. */
+  let low = 0;
   let finished = false;
   let failure: unknown = null;
   let abandoned = false;
-  let wakeImporter = () => {};
-  let wakeParser = () => {};
-  const until = (wake: (resolve: () => void) => void) => new Promise<void>((resolve) => wake(resolve));
+  const importer = signal();
+  const parser = signal();
 
   const publish = async (index: number, rows: StagedRow[]) => {
-    while (!abandoned && ready.size >= CHUNKS_AHEAD) await until((r) => (wakeParser = r));
-    if (!abandoned) ready.set(index, rows);
-    wakeImporter();
+    while (!abandoned && index >= low && ready.size >= CHUNKS_AHEAD) await parser.wait();
+    if (!abandoned && index >= low) ready.set(index, rows);
+    importer.wake();
   };
   const staged = stage(env, db, job, input, publish).then(
     (total) => total,
@@ -95,33 +108,50 @@ export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): Ro
   );
   void staged.finally(() => {
     finished = true;
-    wakeImporter();
+    importer.wake();
   });
 
   return {
     async rowsAt(offset, count) {
-      const index = Math.floor(offset / CHUNK_ROWS);
+      const index = Math.floor(offset / chunkRows);
       for (;;) {
+        // A plan given up on may still ask for rows that another delivery has committed meanwhile.
+        if (index < low) return [];
         const chunk = ready.get(index);
-        if (chunk) return chunk.slice(offset - index * CHUNK_ROWS, offset - index * CHUNK_ROWS + count);
+        if (chunk) return chunk.slice(offset - index * chunkRows, offset - index * chunkRows + count);
         if (finished) {
           if (failure) throw failure;
           return [];
         }
-        await until((r) => (wakeImporter = r));
+        await importer.wait();
       }
     },
     release(offset) {
-      for (const k of ready.keys()) if ((k + 1) * CHUNK_ROWS <= offset) ready.delete(k);
-      wakeParser();
+      low = Math.max(low, Math.floor(offset / chunkRows));
+      for (const k of ready.keys()) if (k < low) ready.delete(k);
+      parser.wake();
+      importer.wake();
     },
     async close() {
       abandoned = true;
       ready.clear();
-      wakeParser();
+      parser.wake();
       const total = await staged;
       if (failure) throw failure;
       return total;
+    },
+  };
+}
+
+/** Wakes every waiter (several plans may wait for rows at once). */
+function signal() {
+  let waiters: (() => void)[] = [];
+  return {
+    wait: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    wake: () => {
+      const woken = waiters;
+      waiters = [];
+      for (const resolve of woken) resolve();
     },
   };
 }
@@ -132,6 +162,7 @@ export function stagingRows(env: Env, db: DB, job: Job, input: StagingInput): Ro
  * reset it. Returns the total.
  */
 async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (chunk: number, rows: StagedRow[]) => Promise<void>) {
+  const { chunkRows, pageRows } = input.geometry;
   const emailAt = input.columns.findIndex((c) => c.target === 'email');
   const firstLine = new Map<string, number>();
   let header = true;
@@ -154,8 +185,8 @@ async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (
   };
   /** Hands over the page's last, possibly partial, chunk. */
   const publishTail = () => {
-    const from = Math.floor((page.length - 1) / CHUNK_ROWS) * CHUNK_ROWS;
-    return publish((rows - page.length + from) / CHUNK_ROWS, page.slice(from));
+    const from = Math.floor((page.length - 1) / chunkRows) * chunkRows;
+    return publish((rows - page.length + from) / chunkRows, page.slice(from));
   };
   await readRows(input.file.body, input.layout, async (batch) => {
     for (const row of batch) {
@@ -173,11 +204,11 @@ async function stage(env: Env, db: DB, job: Job, input: StagingInput, publish: (
       }
       page.push([row.line, duplicateOf, ...values]);
       rows++;
-      if (page.length % CHUNK_ROWS === 0) await publishTail();
-      if (page.length === PAGE_ROWS) await flush();
+      if (page.length % chunkRows === 0) await publishTail();
+      if (page.length === pageRows) await flush();
     }
   });
-  if (page.length % CHUNK_ROWS) await publishTail();
+  if (page.length % chunkRows) await publishTail();
   if (page.length) await flush();
   await written();
   await db.update(jobs).set({ total: rows, updatedAt: new Date() }).where(and(eq(jobs.id, job.id), isNull(jobs.total))).run();
