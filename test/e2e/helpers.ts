@@ -148,6 +148,22 @@ export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? path.join(tmpdir(), 
 mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
 /**
+ * Waits for the page's finite animations and transitions to end. Colours mid-transition are not what
+ * anyone reads, yet axe measures them: buttons fade their colours in (Chromium 156 runs that
+ * transition from the unstyled colours at first paint) and switching the colour scheme fades them again.
+ */
+async function transitionsSettled(page: Page) {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+        .map((a) => a.finished.catch(() => null)),
+    ),
+  );
+}
+
+/**
  * axe-core on the page in light and dark: no serious or critical violations (WCAG AA), with a screenshot of each.
  * `exclude` leaves out what is not the dashboard's own UI, e.g. tenant HTML in sandboxed preview frames (which
  * allow no scripts, so axe cannot run inside them).
@@ -155,10 +171,11 @@ mkdirSync(SCREENSHOT_DIR, { recursive: true });
 export async function expectAccessible(page: Page, name: string, { exclude = [] }: { exclude?: string[] } = {}) {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
+    await transitionsSettled(page);
     const { violations } = await exclude.reduce((axe, selector) => axe.exclude(selector), new AxeBuilder({ page })).analyze();
     const serious = violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` (${n.any[0].message})` : ''}`).join(', ')}`);
     expect(serious, `${name} in ${colorScheme} mode`).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${colorScheme}.png`), fullPage: true });
   }
