@@ -1,4 +1,4 @@
-import { useFetcher, useRevalidator } from '@remix-run/react';
+import { useFetcher, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import type { CampaignLiveProgress as LiveProgress, CampaignStatus } from '~/lib/api-types';
 import { isLive, progressText, progressTone } from '~/lib/campaign-status';
@@ -31,9 +31,12 @@ export function useCampaignProgress(campaignId: string, pageStatus: CampaignStat
   const polledStatus = poll.data?.progress?.status;
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
+  // Only once the page is settled: a revalidation started while a submission's own is in flight
+  // cancels that one, whose answer has already cleared the flash cookie — its toast was lost.
+  const settled = useNavigation().state === 'idle' && revalidator.state === 'idle';
   useEffect(() => {
-    if (polledStatus && polledStatus !== pageStatus) revalidate.current();
-  }, [polledStatus, pageStatus]);
+    if (settled && polledStatus && polledStatus !== pageStatus) revalidate.current();
+  }, [settled, polledStatus, pageStatus]);
 
   return { progress, live, error: poll.data?.error ?? null };
 }
