@@ -129,7 +129,6 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
    * go in as constants, not as three more cells that SQLite reads out of every row.
    */
   const inserts = new Map<string, { status: ContactStatus; disposable: boolean; role: boolean; rows: unknown[][] }>();
-  let created = 0;
   const updates: unknown[][] = [];
   const tagRows: string[][] = [];
   const memberRows: string[][] = [];
@@ -171,7 +170,6 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
       let group = inserts.get(key);
       if (!group) inserts.set(key, (group = { status, disposable: verdict.disposable, role: verdict.role, rows: [] }));
       group.rows.push([id, verdict.email, ...values]);
-      created++;
       counters.created++;
     }
     if (isSuppressed) counters.suppressed++;
@@ -184,8 +182,9 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
   const consent = sql`${JSON.stringify({ ...settings.consent, import_job: settings.jobId })}`;
   // Mapped values follow the insert row's 2 and the update row's 1 leading cells, custom values last.
   const customAt = (lead: number) => rowValue(lead + fields.length);
+  const groups = [...inserts.values()];
   const statements = [
-    ...[...inserts.values()].flatMap((group) =>
+    ...groups.flatMap((group) =>
       jsonRowParams(group.rows).map((rows) =>
         insertFromJson(scope.db, contacts, rows, {
           id: rowValue(0), tenantId, email: rowValue(1), status: sql`${group.status}`, disposable: sql`${group.disposable ? 1 : 0}`, role: sql`${group.role ? 1 : 0}`,
@@ -211,5 +210,5 @@ export async function planChunk(scope: TenantScope, settings: ImportSettings, ct
     ),
     ...contactEventStatements(scope, events),
   ];
-  return { statements, rejected, created, capacity: room };
+  return { statements, rejected, created: groups.reduce((n, g) => n + g.rows.length, 0), capacity: room };
 }

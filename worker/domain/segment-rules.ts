@@ -176,13 +176,18 @@ function walk(group: RuleGroup, path: PropertyKey[], visit: (c: RuleCondition, p
   });
 }
 
+/** The workspace's custom fields by key, with their types (a workspace defines a handful). */
+async function customFieldTypes(scope: TenantScope): Promise<Map<string, ValueType>> {
+  return new Map((await scope.db.select({ key: customFields.key, type: customFields.type }).from(customFields).where(scope.own(customFields)).all()).map((d) => [d.key, d.type]));
+}
+
 /**
  * What the schema cannot know: custom fields must be defined in this workspace, with a type the
  * operator and value fit; lists must be this workspace's (another's is a 404, as everywhere); and
  * the compiled rules must fit D1's parameter limit. `path` names the rules in the request body.
  */
 export async function checkRulesForTenant(scope: TenantScope, rules: RuleGroup, path: PropertyKey[] = ['rules']) {
-  const defs = new Map((await scope.db.select({ key: customFields.key, type: customFields.type }).from(customFields).where(scope.own(customFields)).all()).map((d) => [d.key, d.type]));
+  const defs = await customFieldTypes(scope);
   const errors: FieldError[] = [];
   const listRefs = new Map<string, PropertyKey[]>();
   walk(rules, path, (c, at) => {
@@ -238,27 +243,26 @@ export const FieldFilters = z
  * contacts without one. All must match. `param` names the filters in error messages.
  */
 export async function fieldFilterRules(scope: TenantScope, filters: string[], param: string): Promise<RuleGroup> {
-  const customKeys = filters.map((f) => CUSTOM_FIELD.exec(f.slice(0, f.indexOf(':')).trim())?.[1]).filter((k) => k !== undefined);
-  const defs = new Map(
-    customKeys.length ? (await scope.db.select({ key: customFields.key, type: customFields.type }).from(customFields).where(scope.own(customFields, inArray(customFields.key, jsonValues(customKeys)))).all()).map((d) => [d.key, d.type]) : [],
-  );
+  const defs = filters.some((f) => f.trimStart().startsWith('custom.')) ? await customFieldTypes(scope) : new Map<string, ValueType>();
   const errors: FieldError[] = [];
   const conditions: RuleCondition[] = [];
   filters.forEach((filter, i) => {
     const fail = (message: string) => errors.push({ field: `${param}[${i}]`, message: `${filter.slice(0, 60)}: ${message}` });
     const at = filter.indexOf(':');
+    if (at < 0) return fail('must be field:value, such as country:DE or custom.plan:pro');
     const field = filter.slice(0, at).trim();
     const text = filter.slice(at + 1).trim();
-    const kind: Kind | undefined = at < 0 ? undefined : Object.hasOwn(TEXT_COLUMNS, field) ? 'text' : defs.get(CUSTOM_FIELD.exec(field)?.[1] ?? '');
-    if (at < 0) return fail('must be field:value, such as country:DE or custom.plan:pro');
+    const kind = Object.hasOwn(TEXT_COLUMNS, field) ? 'text' : defs.get(CUSTOM_FIELD.exec(field)?.[1] ?? '');
     if (!kind) return fail(`${field} is not a contact field or a defined custom field (see /v1/fields)`);
     let c: RuleCondition;
     if (!text) c = { field, op: 'is_not_set' };
-    else if (kind === 'boolean') c = { field, op: text === 'true' ? 'is_true' : text === 'false' ? 'is_false' : 'invalid' };
-    else if (kind === 'number') c = { field, op: 'eq', value: Number(text) };
-    else c = { field, op: kind === 'date' ? 'on' : 'eq', value: text };
-    if (c.op === 'invalid') return fail(`${field} is a boolean field: the value is true or false`);
-    if (Number.isNaN(c.value)) return fail(`${field} is a number field: the value must be a number`);
+    else if (kind === 'boolean') {
+      if (text !== 'true' && text !== 'false') return fail(`${field} is a boolean field: the value is true or false`);
+      c = { field, op: text === 'true' ? 'is_true' : 'is_false' };
+    } else if (kind === 'number') {
+      if (Number.isNaN(Number(text))) return fail(`${field} is a number field: the value must be a number`);
+      c = { field, op: 'eq', value: Number(text) };
+    } else c = { field, op: kind === 'date' ? 'on' : 'eq', value: text };
     const issues = conditionIssues(c, kind);
     if (issues.length) return fail(`${issues[0]!.message} (${field} is a ${kind} field)`);
     conditions.push(c);
